@@ -1,0 +1,1 @@
+// Placeholder until the DynamoController issue lands.

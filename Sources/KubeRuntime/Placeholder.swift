@@ -1,0 +1,1 @@
+// Placeholder until the KubeRuntime issue lands.
