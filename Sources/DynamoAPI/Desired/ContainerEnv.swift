@@ -14,7 +14,7 @@ public enum ContainerEnv {
         for dep in component.dependsOn ?? [] {
             guard let d = spec.component(named: dep), let port = d.ports?.first else { continue }
             let prefix = "DYNAMO_\(variableFragment(dep))"
-            vars["\(prefix)_HOST"] = value("\(ChildLabels.childName(deployment: deployment, component: dep)).\(namespace).svc")
+            vars["\(prefix)_HOST"] = value("\(Labels.childName(deployment: deployment, component: dep)).\(namespace).svc")
             vars["\(prefix)_PORT"] = value(String(port.port))
         }
         let secretName = spec.secretName ?? ""

@@ -1,7 +1,7 @@
 import KubeModel
 
 /// The kinds of children a component produces.
-public enum ChildKind: String, Sendable, Hashable, CaseIterable {
+public enum DesiredChildKind: String, Sendable, Hashable, CaseIterable {
     case deployment = "Deployment"
     case service = "Service"
     case horizontalPodAutoscaler = "HorizontalPodAutoscaler"
@@ -17,10 +17,10 @@ public enum ChildKind: String, Sendable, Hashable, CaseIterable {
 
 /// What a desired child is, without its body.
 public struct ChildSummary: Sendable, Hashable, CustomStringConvertible {
-    public var kind: ChildKind
+    public var kind: DesiredChildKind
     public var name: String
     public var component: String
-    public init(kind: ChildKind, name: String, component: String) {
+    public init(kind: DesiredChildKind, name: String, component: String) {
         self.kind = kind
         self.name = name
         self.component = component
@@ -36,6 +36,11 @@ public struct DesiredChild: Sendable, Hashable {
         self.summary = summary
         self.object = object
     }
+
+    /// The kind as the API spells it (`Deployment`, `Service`, `HorizontalPodAutoscaler`).
+    public var kind: String { summary.kind.rawValue }
+    public var name: String { summary.name }
+    public var component: String { summary.component }
 }
 
 /// Why children cannot be computed.

@@ -32,8 +32,8 @@ public enum DesiredState {
     /// The children of one (defaulted) component.
     public static func children(for c: Component, deployment: String, namespace: String, spec: DynamoDeploymentSpec,
                                 owner: OwnerReference?) -> [DesiredChild] {
-        let childName = ChildLabels.childName(deployment: deployment, component: c.name)
-        let labels = ChildLabels.labels(deployment: deployment, component: c.name)
+        let childName = Labels.childName(deployment: deployment, component: c.name)
+        let labels = Labels.labels(deployment: deployment, component: c.name)
         var metadata: JSONValue = ["name": .string(childName), "namespace": .string(namespace), "labels": json(labels)]
         if let owner {
             metadata["ownerReferences"] = [[
@@ -49,7 +49,7 @@ public enum DesiredState {
                 "apiVersion": "v1", "kind": "Service", "metadata": metadata,
                 "spec": [
                     "type": "ClusterIP",
-                    "selector": json(ChildLabels.selector(deployment: deployment, component: c.name)),
+                    "selector": json(Labels.selector(deployment: deployment, component: c.name)),
                     "ports": .array(ports.map { p in
                         ["name": .string(p.name), "port": .int(Int64(p.port)), "targetPort": .int(Int64(p.port)),
                          "protocol": .string(p.protocol ?? Defaults.portProtocol)]
@@ -81,7 +81,7 @@ public enum DesiredState {
 
     static func deploymentObject(_ c: Component, metadata: JSONValue, deployment: String, namespace: String,
                                  spec: DynamoDeploymentSpec) -> JSONValue {
-        let labels = ChildLabels.labels(deployment: deployment, component: c.name)
+        let labels = Labels.labels(deployment: deployment, component: c.name)
         var container: JSONValue = ["name": .string(mainContainer), "image": .string(c.image)]
         if let cmd = c.command, !cmd.isEmpty { container["command"] = .array(cmd.map(JSONValue.string)) }
         if let args = c.args, !args.isEmpty { container["args"] = .array(args.map(JSONValue.string)) }
@@ -104,7 +104,7 @@ public enum DesiredState {
         // Quantities a user wrote inside podTemplate are canonicalised too, so live and desired match.
         template = canonicalised(template) ?? template
         var depSpec: JSONValue = [
-            "selector": ["matchLabels": json(ChildLabels.selector(deployment: deployment, component: c.name))],
+            "selector": ["matchLabels": json(Labels.selector(deployment: deployment, component: c.name))],
             "template": template,
         ]
         if c.autoscaling == nil { depSpec["replicas"] = .int(Int64(c.replicas ?? Defaults.replicas)) }

@@ -2,11 +2,14 @@ import KubeModel
 
 /// Reads an IR document from its JSON form, reporting every malformed field with its path.
 public enum IRParser {
+    /// Keys starting with `x-` are ignored (a home for YAML anchors, as in Compose files).
+    public static let extensionPrefix = "x-"
+
     public static func parse(_ v: JSONValue) throws -> IRDocument {
         var errs = Collector()
         guard let top = v.objectValue else { throw ValidationFailure(errors: [ValidationError(path: "", reason: "an IR document must be a mapping")]) }
         let known: Set<String> = ["version", "name", "namespace", "secretName", "components"]
-        for k in top.keys.sorted() where !known.contains(k) { errs.add(k, "unknown field") }
+        for k in top.keys.sorted() where !known.contains(k) && !k.hasPrefix(extensionPrefix) { errs.add(k, "unknown field") }
         let name = scalarString(top["name"], "name", &errs) ?? ""
         if name.isEmpty { errs.add("name", "Required value") }
         var components: [IRComponent] = []
@@ -28,7 +31,7 @@ public enum IRParser {
             return IRComponent(name: "", image: "")
         }
         let known: Set<String> = ["name", "image", "cmd", "parameters", "resources", "replicas", "environment", "secrets", "dependencies", "ports"]
-        for k in o.keys.sorted() where !known.contains(k) { errs.add("\(p).\(k)", "unknown field") }
+        for k in o.keys.sorted() where !known.contains(k) && !k.hasPrefix(extensionPrefix) { errs.add("\(p).\(k)", "unknown field") }
         var c = IRComponent(name: scalarString(o["name"], "\(p).name", &errs) ?? "", image: scalarString(o["image"], "\(p).image", &errs) ?? "")
         if let cmd = o["cmd"] {
             if let s = cmd.stringValue {

@@ -1,5 +1,5 @@
 /// Names and labels of the objects generated for a DynamoDeployment.
-public enum ChildLabels {
+public enum Labels {
     public static let managedBy = "app.kubernetes.io/managed-by"
     public static let partOf = "app.kubernetes.io/part-of"
     public static let deployment = "nvidia.com/dynamo-deployment"
