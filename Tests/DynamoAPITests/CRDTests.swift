@@ -74,8 +74,16 @@ import KubeModel
         for r in rules {
             var depth = 0
             var inQuote = false
+            var raw = false
+            var previous: Character = " "
             for ch in r {
-                if ch == "'" { inQuote.toggle() }
+                if ch == "'" {
+                    inQuote.toggle()
+                    raw = inQuote && previous == "r"
+                }
+                previous = ch
+                // CEL has no \$ or \. escapes in ordinary literals: regexes with backslashes must be raw (r'…').
+                if inQuote, ch == "\\", !raw { Issue.record("\(r): backslash in a non-raw CEL string") }
                 if inQuote { continue }
                 if ch == "(" { depth += 1 }
                 if ch == ")" { depth -= 1 }

@@ -8,7 +8,7 @@ enum CELRules {
         message: "metadata.name + 1 + component name must be at most \(APILimits.maxChildNameLength) characters (children are named <metadata.name>-<component>)")
 
     static let metadataNameLabel = S.Rule(
-        rule: "self.metadata.name.matches('\(APILimits.dns1035Label)')",
+        rule: "self.metadata.name.matches(r'\(APILimits.dns1035Label)')",
         message: "metadata.name must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter) because it prefixes Service names")
 
     static let dependsOnExist = S.Rule(
@@ -36,14 +36,14 @@ enum CELRules {
         message: "minReplicas must be less than or equal to maxReplicas")
 
     static let envNames = S.Rule(
-        rule: "self.all(k, k.matches('\(APILimits.envVarName)'))",
+        rule: "self.all(k, k.matches(r'\(APILimits.envVarName)'))",
         message: "environment variable names must match \(APILimits.envVarName)")
 
     static let secretExpressions = S.Rule(
-        rule: "self.all(k, !self[k].contains('${{') || self[k].matches('\(APILimits.secretReference)'))",
+        rule: "self.all(k, !self[k].contains('${{') || self[k].matches(r'\(APILimits.secretReference)'))",
         message: "the only supported expression is ${{ secrets.KEY }} as the whole value")
 
     static let resourceNames = S.Rule(
-        rule: "self.all(k, k.matches('\(APILimits.resourceName)'))",
+        rule: "self.all(k, k.matches(r'\(APILimits.resourceName)'))",
         message: "resource names must be qualified names such as cpu, memory, gpu or nvidia.com/gpu")
 }
