@@ -1,0 +1,131 @@
+import Foundation
+import Logging
+import KubeModel
+import DynamoAPI
+
+/// What one reconcile did, for logs, metrics and tests.
+public struct ReconcileOutcome: Sendable, Equatable {
+    public var applied: [String] = []
+    public var deleted: [String] = []
+    public var statusWritten = false
+    public var skipped: SkipReason? = nil
+
+    public enum SkipReason: String, Sendable {
+        case gone, deleting, invalid
+    }
+
+    public var writes: Int { applied.count + deleted.count + (statusWritten ? 1 : 0) }
+}
+
+/// Converges one DynamoDeployment's children towards its spec.
+///
+/// Guarantees, for one key (the work queue runs a key on one worker at a time):
+/// - an object that is gone or has a `deletionTimestamp` gets no child created or updated
+///   (garbage collection removes the children; nothing is recreated during deletion);
+/// - an invalid spec changes no child at all: only the status and a Warning event report it;
+/// - children are applied only where the live object lacks an owned field, so a reconcile of an
+///   unchanged, converged graph issues zero writes;
+/// - only children that carry this object's uid as controller owner are ever deleted;
+/// - the status is written only when it differs from the one observed.
+public final class DynamoReconciler: Sendable {
+    public typealias Clock = @Sendable () -> Date
+
+    let state: ClusterState
+    let writer: ClusterWriter
+    let events: EventSink
+    let now: Clock
+    let logger: Logger
+
+    public init(state: ClusterState, writer: ClusterWriter, events: EventSink, now: @escaping Clock = { Date() }, logger: Logger = Logger(label: "dynamo.reconciler")) {
+        self.state = state
+        self.writer = writer
+        self.events = events
+        self.now = now
+        self.logger = logger
+    }
+
+    public func reconcile(_ key: ObjectKey) throws -> ReconcileOutcome {
+        var outcome = ReconcileOutcome()
+        guard let dd = state.dynamoDeployment(key) else {
+            outcome.skipped = .gone
+            return outcome
+        }
+        if dd.metadata.deletionTimestamp != nil {
+            outcome.skipped = .deleting
+            return outcome
+        }
+        guard let namespace = dd.metadata.namespace, let uid = dd.metadata.uid else {
+            outcome.skipped = .gone
+            return outcome
+        }
+        let ref = ObjectReference(apiVersion: DynamoDeployment.apiVersion, kind: DynamoDeployment.kind, namespace: namespace, name: dd.metadata.name, uid: uid)
+
+        let errors = Validator.validate(dd)
+        if !errors.isEmpty {
+            outcome.skipped = .invalid
+            let status = StatusBuilder.invalid(dd: dd, errors: errors, now: now())
+            events.record(regarding: ref, type: .warning, reason: StatusBuilder.reasonInvalidSpec,
+                          note: errors.map(\.description).joined(separator: "; "))
+            if status != dd.status {
+                try writer.writeStatus(status, of: dd)
+                outcome.statusWritten = true
+            }
+            return outcome
+        }
+
+        let planned = try plan(dd)
+        let live = state.liveChildren(namespace: namespace, ownerUID: uid)
+        var liveDeployments = Dictionary(
+            state.ownedDeployments(namespace: namespace, ownerUID: uid).compactMap { d in
+                d.metadata.labels?[Labels.component].map { ($0, d) }
+            }, uniquingKeysWith: { a, _ in a })
+        let graph = ComponentGraph(spec: dd.spec)
+        let progress = ComponentProgress(dd: dd, graph: graph, liveDeployments: liveDeployments)
+
+        // Apply, dependencies first.
+        let liveByID = Dictionary(live.map { ("\($0.kind.rawValue)/\($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
+        let order = graph.topologicalOrder ?? graph.names
+        for component in order where progress.released.contains(component) {
+            for child in planned where child.component == component {
+                let id = "\(child.kind.rawValue)/\(child.name)"
+                let existing = liveByID[id]
+                if OwnedFields.satisfies(live: existing?.object, desired: child.object) { continue }
+                let result = try writer.apply(child.object, resource: child.kind.resource, namespace: namespace)
+                outcome.applied.append(id)
+                if child.kind == .deployment, let applied = try? result.decode(as: Deployment.self) {
+                    // The cache has not seen this write yet; status must judge the new generation.
+                    liveDeployments[component] = applied
+                }
+                if let existing {
+                    let field = OwnedFields.firstDrift(live: existing.object, desired: child.object) ?? "."
+                    events.record(regarding: ref, type: .normal, reason: "Updated", note: "updated \(child.kind.rawValue) \(child.name) (\(field) differed)")
+                } else {
+                    events.record(regarding: ref, type: .normal, reason: "Created", note: "created \(child.kind.rawValue) \(child.name)")
+                }
+            }
+        }
+
+        // Prune what the spec no longer asks for.
+        let wanted = Set(planned.map { "\($0.kind.rawValue)/\($0.name)" })
+        for child in live where !wanted.contains("\(child.kind.rawValue)/\(child.name)") {
+            guard try writer.delete(resource: child.kind.resource, namespace: namespace, name: child.name, uid: child.uid) else { continue }
+            outcome.deleted.append("\(child.kind.rawValue)/\(child.name)")
+            events.record(regarding: ref, type: .normal, reason: "Deleted", note: "deleted \(child.kind.rawValue) \(child.name): no longer in the spec")
+        }
+
+        let observed = outcome.applied.isEmpty ? progress : ComponentProgress(dd: dd, graph: graph, liveDeployments: liveDeployments)
+        let status = StatusBuilder.valid(dd: dd, progress: observed, now: now())
+        if status != dd.status {
+            try writer.writeStatus(status, of: dd)
+            outcome.statusWritten = true
+        }
+        return outcome
+    }
+
+    /// The desired children, each stamped with its fingerprint.
+    func plan(_ dd: DynamoDeployment) throws -> [PlannedChild] {
+        try DesiredState.children(of: dd)
+            .map { PlannedChild(kind: $0.summary.kind, name: $0.name, component: $0.component, object: SpecHash.stamped($0.object)) }
+            .sorted { ($0.kind.applyRank, $0.name) < ($1.kind.applyRank, $1.name) }
+    }
+}
