@@ -28,7 +28,7 @@ enum InputFiles {
             do {
                 return (path, try DeploymentLoader.load(yaml: read(path)), nil)
             } catch {
-                return (path, [], "\(error)")
+                return (path, [], error is ReadError ? "\(error)" : "\(path): \(error)")
             }
         }
     }

@@ -70,7 +70,7 @@ import KubeModel
             }
         }
         collect(crd)
-        #expect(rules.count >= 10)
+        #expect(rules.count >= 8)
         for r in rules {
             var depth = 0
             var inQuote = false

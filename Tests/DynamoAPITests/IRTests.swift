@@ -88,4 +88,14 @@ import KubeModel
         #expect(docs.map(\.label) == ["DynamoDeployment/agg", "IR disagg-ir"])
         #expect(docs.allSatisfy { $0.errors.isEmpty })
     }
+
+    @Test func convertedYAMLReadsBackAsTheSameValidResource() throws {
+        let ir = try #require(try DeploymentLoader.load(yaml: Fixtures.text("examples/ir/disagg.yaml")).first?.deployment)
+        let yaml = try YAMLWriter.document(try JSONValue(encoding: ir))
+        let back = try #require(try DeploymentLoader.load(yaml: yaml).first)
+        #expect(back.source == .resource)
+        #expect(back.errors.isEmpty, "\(back.errors)")
+        #expect(back.deployment == ir)
+        #expect(yaml.hasPrefix("apiVersion: nvidia.com/v1alpha1\nkind: DynamoDeployment\n"))
+    }
 }

@@ -29,7 +29,7 @@ enum RootSchema {
 
     static func envMap(_ description: String) -> OrderedYAML {
         S.map(description, values: .map([("type", .string("string")), ("maxLength", .int(APILimits.maxEnvValueLength))]),
-              maxProperties: APILimits.maxEnv, rules: [CELRules.envNames, CELRules.secretExpressions])
+              maxProperties: APILimits.maxEnv, rules: [CELRules.secretExpressions])
     }
 
     static var component: OrderedYAML {
@@ -45,10 +45,8 @@ enum RootSchema {
             ("ports", S.list("Ports the component serves; any port gives the component a ClusterIP Service.", items: port,
                              maxItems: APILimits.maxPorts, listType: "map", mapKeys: ["name"])),
             ("resources", S.object("Requests and limits; the key gpu means nvidia.com/gpu.", properties: [
-                ("requests", S.map("Minimum resources.", values: S.quantity("A quantity."), maxProperties: APILimits.maxResourceKeys,
-                                   rules: [CELRules.resourceNames])),
-                ("limits", S.map("Maximum resources.", values: S.quantity("A quantity."), maxProperties: APILimits.maxResourceKeys,
-                                 rules: [CELRules.resourceNames])),
+                ("requests", S.map("Minimum resources.", values: S.quantity("A quantity."), maxProperties: APILimits.maxResourceKeys)),
+                ("limits", S.map("Maximum resources.", values: S.quantity("A quantity."), maxProperties: APILimits.maxResourceKeys)),
             ])),
             ("env", envMap("Environment of the main container; a value ${{ secrets.KEY }} reads key KEY of spec.secretName.")),
             ("secrets", S.list("Keys of spec.secretName exposed as environment variables of the same name.",

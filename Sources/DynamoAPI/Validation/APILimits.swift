@@ -12,7 +12,7 @@ public enum APILimits {
     public static let maxPortNameLength = 15
     public static let maxResourceKeys = 16
     public static let maxEnv = 128
-    public static let maxEnvValueLength = 16384
+    public static let maxEnvValueLength = 4096
     public static let maxSecrets = 64
     public static let maxDependsOn = 32
     public static let maxEntrypoints = 16

@@ -26,6 +26,10 @@ public enum DeploymentLoader {
     static let componentKeys: Set<String> = ["name", "image", "command", "args", "replicas", "ports", "resources", "env", "secrets",
                                              "dependsOn", "autoscaling", "sidecar", "sharedMemory", "podTemplate"]
 
+    static let portKeys: Set<String> = ["name", "port", "protocol"]
+    static let resourcesKeys: Set<String> = ["requests", "limits"]
+    static let autoscalingKeys: Set<String> = ["minReplicas", "maxReplicas", "targetCPUUtilizationPercentage"]
+
     /// Throws only when the text is not YAML; everything else is reported per document.
     public static func load(yaml: String) throws -> [LoadedDocument] {
         try DocumentParser.parseDocuments(yaml).enumerated().map { load(json: $1, index: $0) }
@@ -76,7 +80,11 @@ public enum DeploymentLoader {
         check(v, topKeys, "")
         check(v["spec"], specKeys, "spec")
         for (i, c) in (v["spec"]?["components"]?.arrayValue ?? []).enumerated() {
-            check(c, componentKeys, "spec.components[\(i)]")
+            let p = "spec.components[\(i)]"
+            check(c, componentKeys, p)
+            check(c["resources"], resourcesKeys, "\(p).resources")
+            check(c["autoscaling"], autoscalingKeys, "\(p).autoscaling")
+            for (j, port) in (c["ports"]?.arrayValue ?? []).enumerated() { check(port, portKeys, "\(p).ports[\(j)]") }
         }
         return out
     }

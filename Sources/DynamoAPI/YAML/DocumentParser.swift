@@ -14,10 +14,13 @@ public enum DocumentParser {
     public static func parseDocuments(_ text: String) throws -> [JSONValue] {
         do {
             var out: [JSONValue] = []
-            for node in try Yams.compose_all(yaml: text, resolver) {
+            // The sequence stops at a syntax error and keeps it in `error`.
+            var documents = try Yams.compose_all(yaml: text, resolver)
+            while let node = documents.next() {
                 let v = try convert(node)
                 if !v.isNull { out.append(v) }
             }
+            if let error = documents.error { throw error }
             return out
         } catch let e as ParseError {
             throw e
