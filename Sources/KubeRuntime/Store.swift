@@ -1,0 +1,74 @@
+import Synchronization
+import KubeModel
+
+/// The informer's cache of one kind.
+///
+/// Guarantees: thread-safe; objects are stored without `metadata.managedFields` (often more than
+/// half an object's size, and never needed by a controller); lookups by key, by namespace and by
+/// controller-owner uid are answered from indexes, not scans; `hasSynced` turns true after the
+/// first complete list and stays true.
+public final class Store<T: KubeResource>: Sendable {
+    struct State {
+        var items: [ObjectKey: T] = [:]
+        var byNamespace: [String: Set<ObjectKey>] = [:]
+        var byOwner: [String: Set<ObjectKey>] = [:]
+        var synced = false
+    }
+    let state = Mutex(State())
+
+    public init() {}
+
+    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.items[key] } }
+    public func list() -> [T] { state.withLock { Array($0.items.values) } }
+    public var count: Int { state.withLock { $0.items.count } }
+    public var keys: [ObjectKey] { state.withLock { Array($0.items.keys) } }
+    public var hasSynced: Bool { state.withLock { $0.synced } }
+
+    public func list(namespace: String) -> [T] {
+        state.withLock { s in (s.byNamespace[namespace] ?? []).compactMap { s.items[$0] } }
+    }
+
+    /// Objects whose controller ownerReference has this uid.
+    public func byOwnerUID(_ uid: String) -> [T] {
+        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.items[$0] } }
+    }
+
+    /// Stores `object` (stripped); returns the previous version.
+    @discardableResult
+    func upsert(_ object: T) -> T? {
+        var object = object
+        object.metadata.managedFields = nil
+        let key = object.key
+        return state.withLock { s in
+            let old = s.items.updateValue(object, forKey: key)
+            if let old { Self.unindex(old, key, &s) }
+            Self.index(object, key, &s)
+            return old
+        }
+    }
+
+    @discardableResult
+    func remove(_ key: ObjectKey) -> T? {
+        state.withLock { s in
+            guard let old = s.items.removeValue(forKey: key) else { return nil }
+            Self.unindex(old, key, &s)
+            return old
+        }
+    }
+
+    func markSynced() { state.withLock { $0.synced = true } }
+
+    private static func index(_ o: T, _ key: ObjectKey, _ s: inout State) {
+        s.byNamespace[key.namespace ?? "", default: []].insert(key)
+        if let uid = o.metadata.controllerOwner?.uid { s.byOwner[uid, default: []].insert(key) }
+    }
+
+    private static func unindex(_ o: T, _ key: ObjectKey, _ s: inout State) {
+        s.byNamespace[key.namespace ?? ""]?.remove(key)
+        if s.byNamespace[key.namespace ?? ""]?.isEmpty == true { s.byNamespace[key.namespace ?? ""] = nil }
+        if let uid = o.metadata.controllerOwner?.uid {
+            s.byOwner[uid]?.remove(key)
+            if s.byOwner[uid]?.isEmpty == true { s.byOwner[uid] = nil }
+        }
+    }
+}
