@@ -1,0 +1,80 @@
+import Foundation
+import KubeModel
+
+extension KubeClient {
+    /// Seconds added to the server-side watch timeout before a silent stream counts as dead
+    /// (half-open connections never deliver an error).
+    public static let watchIdleMargin = 30
+    /// Idle limit when the caller sets no server timeout.
+    public static let defaultWatchIdle = 330
+
+    /// Streams watch events until the server ends the stream (returns), `cancel` fires (returns
+    /// within about a second), or an error (throws; `KubeError.expired` means relist).
+    public func watch<T: Decodable & Sendable>(_ r: ResourceDescriptor, as type: T.Type, namespace: String?, options: WatchOptions,
+                                               cancel: CancellationToken, onEvent: (WatchEvent<T>) throws -> Void) throws {
+        let request = HTTPRequest(method: "GET", path: r.collectionPath(namespace: namespace), query: options.query)
+        let idle = options.timeoutSeconds.map { $0 + Self.watchIdleMargin } ?? Self.defaultWatchIdle
+        var framer = WatchFramer()
+        var failure: Error?
+        try withoutActuallyEscaping(onEvent) { handler in
+            let consume: (Data) -> Bool = { chunk in
+                for line in framer.append(chunk) {
+                    do {
+                        try Self.dispatch(line: line, as: T.self, to: handler)
+                    } catch {
+                        failure = error
+                        return false
+                    }
+                }
+                return !cancel.isCancelled
+            }
+            limiter?.take(sleep: self.options.sleep)
+            let response = try transport.stream(request, credentials: try credentials.current(), cancel: cancel, idleTimeout: idle, onChunk: consume)
+            if let failure { throw failure }
+            guard (200..<300).contains(response.status) || cancel.isCancelled else { throw Self.apiError(response) }
+        }
+    }
+
+    /// Typed watch of a `KubeResource`.
+    public func watch<T: KubeResource>(_ type: T.Type, namespace: String?, options: WatchOptions, cancel: CancellationToken,
+                                       onEvent: (WatchEvent<T>) throws -> Void) throws {
+        try watch(T.resource, as: T.self, namespace: namespace, options: options, cancel: cancel, onEvent: onEvent)
+    }
+
+    static func dispatch<T: Decodable>(line: Data, as: T.Type, to handler: (WatchEvent<T>) throws -> Void) throws {
+        let envelope: WatchEnvelope
+        do {
+            envelope = try JSONDecoder().decode(WatchEnvelope.self, from: line)
+        } catch {
+            throw KubeError.decoding("watch event is not valid JSON: \(error)")
+        }
+        switch envelope.type {
+        case .error:
+            let status = (try? envelope.object.decode(as: APIStatus.self)) ?? APIStatus(message: envelope.object.jsonString())
+            if status.code == 410 || status.reason == StatusReason.expired || status.reason == StatusReason.gone { throw KubeError.expired(status) }
+            throw KubeError.api(code: status.code ?? 500, status: status)
+        case .bookmark:
+            let rv = envelope.object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+            let end = envelope.object[path: ["metadata", "annotations", initialEventsEndAnnotation]]?.stringValue == "true"
+            try handler(.bookmark(resourceVersion: rv, initialEventsEnd: end))
+        case .added, .modified, .deleted:
+            let object: T
+            do {
+                object = try envelope.object.decode(as: T.self)
+            } catch {
+                throw KubeError.decoding("watch \(envelope.type.rawValue) object cannot be decoded as \(T.self): \(error)")
+            }
+            switch envelope.type {
+            case .added: try handler(.added(object))
+            case .modified: try handler(.modified(object))
+            default: try handler(.deleted(object))
+            }
+        }
+    }
+}
+
+/// One line of a watch body.
+struct WatchEnvelope: Decodable {
+    var type: WatchEventType
+    var object: JSONValue
+}
