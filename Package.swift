@@ -107,13 +107,11 @@ let package = Package(
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(
             name: "KubeStandinTests",
-            dependencies: ["KubeStandin", "KubeModel"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["KubeStandin", "KubeModel"]
         ),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "KubeStandin", "KubeModel"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["KubeClient", "KubeStandin", "KubeModel"]
         ),
         .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeStandin", "KubeModel"]),
         .testTarget(
