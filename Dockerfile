@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # Build: docker build -t dynamo-operator:0.1.0 .
-FROM swift:6.1-bookworm AS build
+FROM swift:6.3-bookworm AS build
 RUN apt-get update && apt-get install -y --no-install-recommends libcurl4-openssl-dev pkg-config \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
