@@ -35,6 +35,8 @@ final class ScriptedServer: @unchecked Sendable {
     let connections = Mutex(0)
     var port: UInt16 = 0
     private var listener: Int32 = -1
+    /// Signalled once the accept thread has closed the listening socket.
+    private let closed = DispatchSemaphore(value: 0)
 
     init(handler: @escaping @Sendable (Request) -> Reply) throws {
         self.handler = handler
@@ -54,7 +56,13 @@ final class ScriptedServer: @unchecked Sendable {
         Thread.detachNewThread { [self] in
             while true {
                 let c = accept(fd, nil, nil)
-                if c < 0 { return }
+                if c < 0 {
+                    // Only this thread closes the descriptor, so its number cannot be reused by
+                    // another test's socket while this loop still accepts on it.
+                    close(fd)
+                    closed.signal()
+                    return
+                }
                 connections.withLock { $0 += 1 }
                 Thread.detachNewThread { self.serve(c) }
             }
@@ -64,9 +72,10 @@ final class ScriptedServer: @unchecked Sendable {
     var url: String { "http://127.0.0.1:\(port)" }
     var requests: [Request] { log.withLock { $0 } }
 
+    /// Stops accepting; returns once the port is closed.
     func stop() {
         shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+        _ = closed.wait(timeout: .now() + 5)
     }
 
     private func serve(_ fd: Int32) {
