@@ -74,18 +74,22 @@ public enum Patch: Sendable, Equatable {
     case json([JSONValue])
     /// `application/apply-patch+yaml`: server-side apply of a (JSON, hence YAML) object.
     case apply(JSONValue)
+    /// `application/strategic-merge-patch+json`: built-in kinds only; lists merge by their
+    /// patch-merge key (what `kubectl edit`, `set image` and `rollout restart` send).
+    case strategicMerge(JSONValue)
 
     var contentType: String {
         switch self {
         case .merge: return "application/merge-patch+json"
         case .json: return "application/json-patch+json"
         case .apply: return "application/apply-patch+yaml"
+        case .strategicMerge: return "application/strategic-merge-patch+json"
         }
     }
 
     var body: JSONValue {
         switch self {
-        case .merge(let v), .apply(let v): return v
+        case .merge(let v), .apply(let v), .strategicMerge(let v): return v
         case .json(let ops): return .array(ops)
         }
     }
