@@ -41,7 +41,24 @@ extension KubeClient {
         try watch(T.resource, as: T.self, namespace: namespace, options: options, cancel: cancel, onEvent: onEvent)
     }
 
-    static func dispatch<T: Decodable>(line: Data, as: T.Type, to handler: (WatchEvent<T>) throws -> Void) throws {
+    static func dispatch<T: Decodable>(line: Data, as type: T.Type, to handler: (WatchEvent<T>) throws -> Void) throws {
+        try handler(decodeWatchLine(line, as: type))
+    }
+
+    /// Decodes one line of a watch body (framed by `WatchFramer`) into its event.
+    /// Throws `KubeError.expired` for an ERROR event carrying 410/Expired, `KubeError.api` for
+    /// other ERROR events, `KubeError.decoding` for malformed lines.
+    public static func decodeWatchLine<T: Decodable>(_ line: Data, as: T.Type) throws -> WatchEvent<T> {
+        // Object events (nearly all of them) decode in one typed pass; ERROR and BOOKMARK lines,
+        // and lines the typed pass rejects (to report why), take the untyped path below.
+        if let typed = try? JSONDecoder().decode(TypedWatchEnvelope<T>.self, from: line) {
+            switch typed.type {
+            case .added: return .added(typed.object)
+            case .modified: return .modified(typed.object)
+            case .deleted: return .deleted(typed.object)
+            case .bookmark, .error: break
+            }
+        }
         let envelope: WatchEnvelope
         do {
             envelope = try JSONDecoder().decode(WatchEnvelope.self, from: line)
@@ -56,7 +73,7 @@ extension KubeClient {
         case .bookmark:
             let rv = envelope.object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
             let end = envelope.object[path: ["metadata", "annotations", initialEventsEndAnnotation]]?.stringValue == "true"
-            try handler(.bookmark(resourceVersion: rv, initialEventsEnd: end))
+            return .bookmark(resourceVersion: rv, initialEventsEnd: end)
         case .added, .modified, .deleted:
             let object: T
             do {
@@ -65,12 +82,18 @@ extension KubeClient {
                 throw KubeError.decoding("watch \(envelope.type.rawValue) object cannot be decoded as \(T.self): \(error)")
             }
             switch envelope.type {
-            case .added: try handler(.added(object))
-            case .modified: try handler(.modified(object))
-            default: try handler(.deleted(object))
+            case .added: return .added(object)
+            case .modified: return .modified(object)
+            default: return .deleted(object)
             }
         }
     }
+}
+
+/// One line of a watch body whose object decodes as `T`.
+struct TypedWatchEnvelope<T: Decodable>: Decodable {
+    var type: WatchEventType
+    var object: T
 }
 
 /// One line of a watch body.

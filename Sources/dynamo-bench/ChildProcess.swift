@@ -1,0 +1,90 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A program the benchmark runs as a separate process (the stand-in API server, the operator),
+/// so its memory and start-up are measured as a user would see them.
+///
+/// Guarantees: output goes to a log file (never a pipe that could fill up and stall the child);
+/// `stop()` sends SIGTERM and waits; a process still running at deinit is killed.
+final class ChildProcess: @unchecked Sendable {
+    let process = Process()
+    let logPath: String
+    let name: String
+
+    init(name: String, executable: String, arguments: [String], logDirectory: String) throws {
+        self.name = name
+        logPath = "\(logDirectory)/\(name).log"
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = log
+        process.standardError = log
+        process.standardInput = FileHandle.nullDevice
+    }
+
+    deinit {
+        if process.isRunning {
+            _ = kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+    }
+
+    func start() throws { try process.run() }
+
+    var pid: Int32 { process.processIdentifier }
+    var isRunning: Bool { process.isRunning }
+
+    func stop() {
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+    }
+
+    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Waits until the log contains a line with `marker`; returns that line.
+    func waitForLine(containing marker: String, timeout: TimeInterval) throws -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = log().split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
+            if !process.isRunning { throw BenchError("\(name) exited (status \(process.terminationStatus)) before printing '\(marker)':\n\(log().suffix(2000))") }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        throw BenchError("\(name) did not print '\(marker)' within \(timeout)s:\n\(log().suffix(2000))")
+    }
+
+    /// Resident memory now and at its peak, in bytes, from /proc (Linux).
+    func memory() -> (rss: Int, peak: Int)? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        func field(_ name: String) -> Int? {
+            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
+            return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
+        }
+        guard let rss = field("VmRSS"), let peak = field("VmHWM") else { return nil }
+        return (rss, peak)
+    }
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A TCP port free right now on 127.0.0.1 (bound, read, released), for a child's listener.
+func freeLocalPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw BenchError("socket() failed") }
+    defer { close(fd) }
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    addr.sin_port = 0
+    var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+    guard bound == 0 else { throw BenchError("bind() failed") }
+    let named = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+    guard named == 0 else { throw BenchError("getsockname() failed") }
+    return Int(UInt16(bigEndian: addr.sin_port))
+}

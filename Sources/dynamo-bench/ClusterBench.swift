@@ -1,0 +1,298 @@
+import Foundation
+import Synchronization
+import KubeClient
+import KubeModel
+import DynamoAPI
+import DynamoController
+
+/// Figures for one N.
+struct ClusterResult: Codable {
+    var n: Int
+    var componentsPerGraph: Int
+    var startupSeconds: Double
+    var convergenceSeconds: Double
+    var lowerBoundSeconds: Double
+    var ratio: Double
+    /// API requests per DynamoDeployment to converge, by verb (nil against a real cluster).
+    var callsPerGraph: [String: Double]?
+    var callsPerGraphByResource: [String: Double]?
+    var idleWrites: Int?
+    var idleWindowSeconds: Double
+    var peakRSSMiB: Double
+    var steadyRSSMiB: Double
+    var reactionP50Ms: Double
+    var reactionP99Ms: Double
+    var reactionTrials: Int
+}
+
+/// Runs the real operator binary against the stand-in executable (or a cluster) for one N.
+///
+/// The sequence, chosen so each figure measures one thing:
+/// 1. the N DynamoDeployments are created while no operator runs, so "all objects exist" is a
+///    single instant: the operator's spawn;
+/// 2. start-up = spawn → the first status write the server sees;
+/// 3. convergence = spawn → every graph Ready (includes start-up: an operator restarted with N
+///    graphs pending is the situation measured);
+/// 4. idle writes = write requests during a window covering a full periodic resync after
+///    convergence (target 0);
+/// 5. reaction = a child Deployment deleted by hand → seen recreated, over `trials` trials;
+/// 6. lower bound = the same server accepting the same 8N child applies from the client alone,
+///    on as many threads as the operator has workers.
+struct ClusterBench {
+    /// Seconds between the bench's own polls of the DynamoDeployment list: coarse enough to
+    /// cost the server little at N = 1000, fine enough for the resolution reported.
+    static let readyPollInterval: TimeInterval = 0.1
+    /// Seconds between polls of the request counters while waiting for the first reconcile.
+    static let startupPollInterval: TimeInterval = 0.005
+    /// Threads creating the N objects (and issuing the lower-bound writes' counterpart).
+    static let creators = 8
+
+    let options: BenchOptions
+    let scratch: String
+
+    func run(n: Int) throws -> ClusterResult {
+        let standin: ChildProcess?
+        let client: KubeClient
+        let kubeconfig: String
+        if let external = options.kubeconfig {
+            standin = nil
+            kubeconfig = external
+            client = try KubeClient.load(kubeconfigPath: external)
+        } else {
+            let process = try ChildProcess(name: "kube-standin-\(n)", executable: try options.binary("kube-standin"),
+                                           arguments: ["--port", "0", "--simulate-readiness-ms", String(options.readinessMs),
+                                                       "--history-size", String(max(10_000, n * 40))],
+                                           logDirectory: scratch)
+            try process.start()
+            let line = try process.waitForLine(containing: "listening on", timeout: 30)
+            guard let url = line.split(separator: " ").last.map(String.init) else { throw BenchError("cannot parse '\(line)'") }
+            standin = process
+            kubeconfig = "\(scratch)/kubeconfig-\(n)"
+            try plainKubeconfig(server: url).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            client = try KubeClient.load(kubeconfigPath: kubeconfig)
+        }
+        defer { standin?.stop() }
+        let control = standin == nil ? nil : StandinControl(client: client)
+
+        try installCRD(client)
+        let namespace = "bench-\(n)-\(UUID().uuidString.prefix(4).lowercased())"
+        _ = try client.create(.namespaces, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+        defer { try? client.delete(.namespaces, namespace: nil, name: namespace) }
+
+        log("N=\(n): creating \(n) DynamoDeployments")
+        try parallel(n, threads: Self.creators) { i in
+            _ = try client.create(DynamoDeployment.resource, namespace: namespace,
+                                  body: BenchGraph.object(name: "g\(i)", namespace: namespace, components: options.components))
+        }
+
+        try control?.resetRequestCounts()
+        let probePort = try freeLocalPort()
+        let op = try ChildProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
+            "run", "--kubeconfig", kubeconfig, "--namespace", namespace, "--leader-elect=false",
+            "--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
+            "--workers", String(options.workers), "--log-level", "warning", "--sync-period", String(options.syncPeriod),
+        ], logDirectory: scratch)
+        defer { op.stop() }
+        let spawn = Date()
+        try op.start()
+
+        // Start-up: until the first status write (only observable through the stand-in's counters;
+        // against a cluster, until the first graph shows a status).
+        let startup: Double
+        if let control {
+            while try !(control.requestCounts().keys.contains { $0.hasSuffix("dynamodeployments.nvidia.com/status") }) {
+                guard op.isRunning else { throw BenchError("the operator exited:\n\(op.log().suffix(3000))") }
+                Thread.sleep(forTimeInterval: Self.startupPollInterval)
+            }
+            startup = Date().timeIntervalSince(spawn)
+        } else {
+            var polls = 0
+            startup = try waitUntil(client, namespace: namespace, op: op, lists: &polls) { $0.contains { $0.status?.observedGeneration != nil } }
+                .timeIntervalSince(spawn)
+        }
+        log("N=\(n): first reconcile after \(format(startup)) s")
+
+        var ownLists = 0
+        let converged = try waitUntil(client, namespace: namespace, op: op, lists: &ownLists) { items in
+            items.count == n && items.allSatisfy { dd in
+                dd.status?.observedGeneration == dd.metadata.generation
+                    && dd.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } == true
+            }
+        }
+        let convergence = converged.timeIntervalSince(spawn)
+        log("N=\(n): all Ready after \(format(convergence)) s")
+        let peakAtConvergence = op.memory()
+
+        var perGraph: [String: Double]?
+        var perResource: [String: Double]?
+        var idleWrites: Int?
+        let idleWindow = options.syncPeriod + 3
+        if let control {
+            var counts = try control.requestCounts()
+            counts["list dynamodeployments.nvidia.com", default: 0] -= ownLists
+            counts = counts.filter { $0.value > 0 }
+            perGraph = countsByVerb(counts).mapValues { Double($0) / Double(n) }
+            perResource = counts.mapValues { Double($0) / Double(n) }
+            // Idle: a window covering a full periodic resync of every key.
+            let before = try control.requestCounts()
+            Thread.sleep(forTimeInterval: idleWindow)
+            let delta = difference(try control.requestCounts(), before)
+            idleWrites = delta.filter { writeVerbs.contains(String($0.key.split(separator: " ").first ?? "")) }.values.reduce(0, +)
+            log("N=\(n): \(idleWrites!) writes while idle for \(format(idleWindow)) s")
+        } else {
+            Thread.sleep(forTimeInterval: idleWindow)
+        }
+        let steady = op.memory()
+
+        let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
+        let lower = try lowerBound(client, n: n)
+        log("N=\(n): lower bound \(format(lower)) s")
+
+        return ClusterResult(
+            n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
+            lowerBoundSeconds: lower, ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
+            idleWrites: idleWrites, idleWindowSeconds: idleWindow,
+            peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
+            steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576,
+            reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
+            reactionTrials: latencies.count)
+    }
+
+    /// Polls the DynamoDeployment list until `done` holds; returns when it first did. `lists`
+    /// counts the polls, so they can be told apart from the operator's own requests.
+    private func waitUntil(_ client: KubeClient, namespace: String, op: ChildProcess, lists: inout Int,
+                           _ done: ([DynamoDeployment]) -> Bool) throws -> Date {
+        let deadline = Date().addingTimeInterval(options.timeout)
+        while Date() < deadline {
+            let items = try client.listAll(DynamoDeployment.self, namespace: namespace).items
+            lists += 1
+            if done(items) { return Date() }
+            guard op.isRunning else { throw BenchError("the operator exited:\n\(op.log().suffix(3000))") }
+            Thread.sleep(forTimeInterval: Self.readyPollInterval)
+        }
+        throw BenchError("not converged within \(options.timeout) s; operator log:\n\(op.log().suffix(3000))")
+    }
+
+    /// Deletes a child Deployment by hand and measures until the operator has recreated it.
+    private func reaction(_ client: KubeClient, namespace: String, n: Int, trials: Int) throws -> [Double] {
+        var out: [Double] = []
+        for t in 0..<trials {
+            let name = "g\((t * 7919) % n)-processor"
+            let old = try client.get(Deployment.self, namespace: namespace, name: name)
+            let start = Date()
+            try client.delete(.deployments, namespace: namespace, name: name)
+            let deadline = start.addingTimeInterval(30)
+            while true {
+                if let d = try? client.get(Deployment.self, namespace: namespace, name: name), d.metadata.uid != old.metadata.uid {
+                    out.append(Date().timeIntervalSince(start))
+                    break
+                }
+                if Date() > deadline { throw BenchError("\(name) was not recreated within 30 s") }
+                Thread.sleep(forTimeInterval: 0.001)
+            }
+        }
+        return out
+    }
+
+    /// The server accepting the same 8N child applies, issued by the client alone.
+    private func lowerBound(_ client: KubeClient, n: Int) throws -> Double {
+        let namespace = "bench-lower-\(n)-\(UUID().uuidString.prefix(4).lowercased())"
+        _ = try client.create(.namespaces, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
+        defer { try? client.delete(.namespaces, namespace: nil, name: namespace) }
+        var writes: [(DesiredChildKind, String, JSONValue)] = []
+        for i in 0..<n {
+            let dd = try BenchGraph.typed(name: "g\(i)", namespace: namespace, components: options.components)
+            for child in try DesiredState.children(of: dd) {
+                var object = SpecHash.stamped(child.object)
+                object[path: ["metadata", "ownerReferences"]] = nil
+                writes.append((child.summary.kind, child.name, object))
+            }
+        }
+        let all = writes
+        let start = Date()
+        try parallel(all.count, threads: options.workers) { i in
+            let (kind, name, object) = all[i]
+            _ = try client.patch(kind.resource, namespace: namespace, name: name, patch: .apply(object),
+                                 options: WriteOptions(fieldManager: "dynamo-operator", force: true))
+        }
+        return Date().timeIntervalSince(start)
+    }
+
+    private func installCRD(_ client: KubeClient) throws {
+        guard let crd = try DocumentParser.parseDocuments(CRDGenerator.yaml()).first else { throw BenchError("no CRD document") }
+        let name = DynamoDeployment.resource.groupResource
+        _ = try client.patch(.customResourceDefinitions, namespace: nil, name: name, patch: .apply(crd),
+                             options: WriteOptions(fieldManager: "dynamo-bench", force: true))
+        let deadline = Date().addingTimeInterval(30)
+        while Date() < deadline {
+            if (try? client.list(DynamoDeployment.resource, namespace: nil, options: ListOptions(limit: 1))) != nil { return }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        throw BenchError("the CRD was not served within 30 s")
+    }
+
+    private func plainKubeconfig(server: String) -> String {
+        """
+        apiVersion: v1
+        kind: Config
+        clusters:
+        - name: standin
+          cluster:
+            server: \(server)
+        users:
+        - name: bench
+          user: {}
+        contexts:
+        - name: standin
+          context:
+            cluster: standin
+            user: bench
+            namespace: default
+        current-context: standin
+        """
+    }
+}
+
+/// Runs `body(i)` for i in 0..<count on `threads` threads; rethrows the first error (and
+/// hands out no new index after it).
+func parallel(_ count: Int, threads: Int, _ body: @escaping @Sendable (Int) throws -> Void) throws {
+    final class Cursor: Sendable {
+        struct State {
+            var next = 0
+            var failure: Error?
+        }
+        let state = Mutex(State())
+    }
+    let cursor = Cursor()
+    let group = DispatchGroup()
+    for _ in 0..<max(1, threads) {
+        group.enter()
+        Thread.detachNewThread {
+            defer { group.leave() }
+            while true {
+                let i: Int? = cursor.state.withLock { s in
+                    guard s.failure == nil, s.next < count else { return nil }
+                    defer { s.next += 1 }
+                    return s.next
+                }
+                guard let i else { return }
+                do { try body(i) } catch { cursor.state.withLock { s in if s.failure == nil { s.failure = error } } }
+            }
+        }
+    }
+    group.wait()
+    if let failure = cursor.state.withLock({ $0.failure }) { throw failure }
+}
+
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    guard !values.isEmpty else { return 0 }
+    let sorted = values.sorted()
+    let rank = Int((p * Double(sorted.count - 1)).rounded())
+    return sorted[min(sorted.count - 1, max(0, rank))]
+}
+
+func format(_ x: Double, _ digits: Int = 2) -> String { String(format: "%.\(digits)f", x) }
+
+func log(_ message: String) {
+    FileHandle.standardError.write(Data("[dynamo-bench] \(message)\n".utf8))
+}
