@@ -81,8 +81,20 @@ import KubeClient
         let text = try PrometheusText(body)
         #expect(text.value("controller_runtime_reconcile_total", ["controller": "dynamo", "result": "success"]) == 1)
         #expect(text.value("controller_runtime_max_concurrent_reconciles", ["controller": "dynamo"]) == 4)
-        let head = try client(port).send(HTTPRequest(method: "HEAD", path: "/metrics"))
-        #expect(head.status == 200 && head.body.isEmpty)
+    }
+
+    @Test func headAndConnectionCloseOverARawSocket() throws {
+        let server = EndpointServer(address: .listen(host: "127.0.0.1", port: 0), routes: .init(metrics: ControllerMetrics()))
+        let port = try #require(try server.start())
+        defer { server.stop() }
+        // The server must close the connection after answering (the helper reads until EOF).
+        let head = try rawExchange(port: port, "HEAD /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(head.hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(head.lowercased().contains("content-type: text/plain; version=0.0.4; charset=utf-8\r\n"))
+        #expect(head.hasSuffix("\r\n\r\n"), "HEAD: headers only, no body")
+        let old = try rawExchange(port: port, "GET /nowhere HTTP/1.0\r\n\r\n")
+        #expect(old.hasPrefix("HTTP/1.0 404 Not Found\r\n"))
+        #expect(old.hasSuffix("\r\n\r\n404 page not found\n"))
     }
 
     @Test func stopLetsARequestInFlightFinishThenRefusesConnections() throws {
@@ -142,4 +154,34 @@ import KubeClient
             #expect(throws: BindAddressError.self, "\(bad)") { try BindAddress(parsing: bad) }
         }
     }
+}
+
+/// Sends `request` on a fresh TCP connection to 127.0.0.1:`port` and reads until the server closes
+/// it. A 10 s receive timeout only keeps a broken server from hanging the suite.
+func rawExchange(port: Int, _ request: String) throws -> String {
+    struct SocketError: Error { var what: String }
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { throw SocketError(what: "socket") }
+    defer { close(fd) }
+    var timeout = timeval(tv_sec: 10, tv_usec: 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    var addr = sockaddr_in()
+    addr.sin_family = sa_family_t(AF_INET)
+    addr.sin_port = in_port_t(UInt16(port).bigEndian)
+    addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &addr) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { throw SocketError(what: "connect") }
+    let bytes = Array(request.utf8)
+    guard send(fd, bytes, bytes.count, 0) == bytes.count else { throw SocketError(what: "send") }
+    var received: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 4096)
+    while true {
+        let n = recv(fd, &buffer, buffer.count, 0)
+        if n == 0 { break }
+        guard n > 0 else { throw SocketError(what: "recv (no EOF from server)") }
+        received += buffer[0..<n]
+    }
+    return String(decoding: received, as: UTF8.self)
 }

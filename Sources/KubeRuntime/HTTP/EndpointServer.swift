@@ -71,7 +71,7 @@ public final class EndpointServer: Sendable {
     public var port: Int? { state.withLock { $0.server?.localAddress?.port } }
 
     /// Binds and starts serving. Returns the bound port, or nil when the address is `.disabled`.
-    /// Throws when binding fails or the server was already started.
+    /// Throws when binding fails (the server may then be started again) or it was already started.
     @discardableResult
     public func start() throws -> Int? {
         guard case .listen(let host, let port) = address else { return nil }
@@ -91,7 +91,13 @@ public final class EndpointServer: Sendable {
                     try channel.pipeline.syncOperations.addHandler(EndpointHandler(routes: routes))
                 }
             }
-        let channel = try bootstrap.bind(host: host, port: port).wait()
+        let channel: Channel
+        do {
+            channel = try bootstrap.bind(host: host, port: port).wait()
+        } catch {
+            state.withLock { $0.started = false }
+            throw error
+        }
         state.withLock { $0.server = channel }
         return channel.localAddress?.port
     }
