@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 import KubeClient
+import Metrics
 @testable import KubeRuntime
 
 /// Drives the real queue, workers, elector and client into a `ControllerMetrics`, then reads the
@@ -153,5 +154,14 @@ import KubeClient
         #expect(try parse(two).samples.isEmpty)
         #expect(ControllerMetrics.hostLabel(server: "https://10.0.0.1:6443") == "10.0.0.1:6443")
         #expect(ControllerMetrics.hostLabel(server: "https://api.example.com/prefix") == "api.example.com")
+    }
+
+    @Test func swiftMetricsThroughTheExplicitFactoryLandInTheSameRegistry() throws {
+        let metrics = ControllerMetrics()
+        let graphs = Metrics.Counter(label: "dynamo_graphs_reconciled_total", dimensions: [("namespace", "ns")], factory: metrics.metricsFactory)
+        graphs.increment(by: 3)
+        let text = try parse(metrics)
+        #expect(text.value("dynamo_graphs_reconciled_total", ["namespace": "ns"]) == 3)
+        #expect(try parse(ControllerMetrics()).samples.isEmpty, "nothing went to a global or shared registry")
     }
 }
