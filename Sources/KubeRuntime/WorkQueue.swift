@@ -107,6 +107,23 @@ public final class WorkQueue<Key: Hashable & Sendable>: @unchecked Sendable {
         return queue.count - head
     }
 
+    /// Work held by workers right now, measured on the queue's clock: the summed and the longest
+    /// seconds since each processing key was handed out (client-go's `unfinished_work_seconds`
+    /// and `longest_running_processor_seconds`). Zero when nothing is in flight.
+    public func inFlightWork() -> (totalSeconds: TimeInterval, longestSeconds: TimeInterval) {
+        lock.lock()
+        defer { lock.unlock() }
+        let now = clock.now()
+        var total: TimeInterval = 0
+        var longest: TimeInterval = 0
+        for start in startedAt.values {
+            let held = max(0, now - start)
+            total += held
+            longest = max(longest, held)
+        }
+        return (total, longest)
+    }
+
     public var isShuttingDown: Bool {
         lock.lock()
         defer { lock.unlock() }
