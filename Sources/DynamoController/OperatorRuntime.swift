@@ -144,8 +144,8 @@ public final class OperatorRuntime: Sendable {
     /// Whether the runtime has ended, and how.
     public var exit: OperatorExit? { state.withLock { $0.exit } }
 
-    /// Keys waiting in the work queue.
-    public var queueDepth: Int { queue.count }
+    /// The reconcile queue, for metrics that sample it (`ControllerMetrics.observeInFlightWork`).
+    public var workQueue: WorkQueue<ObjectKey> { queue }
 
     // MARK: - Lifecycle
 
