@@ -121,7 +121,8 @@ let package = Package(
         ),
         .testTarget(
             name: "DynamoControllerTests",
-            dependencies: ["DynamoController", "DynamoAPI", "KubeRuntime", "KubeClient", "KubeStandin", "KubeModel"]
+            // dynamo-operator: the CLI's flag parsing (RunCommand/DeployCommand.parse) is tested here.
+            dependencies: ["DynamoController", "DynamoAPI", "KubeRuntime", "KubeClient", "KubeStandin", "KubeModel", "dynamo-operator"]
         ),
         .testTarget(
             name: "E2ETests",

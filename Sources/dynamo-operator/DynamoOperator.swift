@@ -7,6 +7,6 @@ struct DynamoOperator: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dynamo-operator",
         abstract: "Kubernetes operator for DynamoDeployment (nvidia.com/v1alpha1) and its offline tools.",
-        subcommands: [ValidateCommand.self, RenderCommand.self, ConvertCommand.self, CRDCommand.self]
+        subcommands: [RunCommand.self, DeployCommand.self, ValidateCommand.self, RenderCommand.self, ConvertCommand.self, CRDCommand.self]
     )
 }
