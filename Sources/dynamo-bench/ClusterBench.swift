@@ -90,7 +90,7 @@ struct ClusterBench {
         let op = try ChildProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
             "run", "--kubeconfig", kubeconfig, "--namespace", namespace, "--leader-elect=false",
             "--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
-            "--workers", String(options.workers), "--log-level", "warning", "--sync-period", String(options.syncPeriod),
+            "--workers", String(options.workers), "--log-level", "warning", "--resync-period", String(options.resyncPeriod),
         ], logDirectory: scratch)
         defer { op.stop() }
         let spawn = Date()
@@ -126,7 +126,7 @@ struct ClusterBench {
         var perGraph: [String: Double]?
         var perResource: [String: Double]?
         var idleWrites: Int?
-        let idleWindow = options.syncPeriod + 3
+        let idleWindow = options.resyncPeriod + 3
         if let control {
             var counts = try control.requestCounts()
             counts["list dynamodeployments.nvidia.com", default: 0] -= ownLists

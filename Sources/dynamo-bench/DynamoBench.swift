@@ -8,7 +8,7 @@ struct BenchOptions {
     var workers: Int
     var trials: Int
     var readinessMs: Int
-    var syncPeriod: Double
+    var resyncPeriod: Double
     var timeout: Double
     var kubeconfig: String?
     var binDirectory: String
@@ -46,7 +46,7 @@ struct DynamoBench: ParsableCommand {
     @Option(help: "Operator reconcile workers.") var workers = 4
     @Option(help: "Reaction-latency trials (child deleted → recreated).") var trials = 100
     @Option(help: "Simulated rollout delay of each Deployment, in milliseconds.") var readinessMs = 20
-    @Option(help: "The operator's --sync-period (seconds); the idle window covers one.") var syncPeriod = 10.0
+    @Option(help: "The operator's --resync-period (seconds); the idle window covers one.") var resyncPeriod = 10.0
     @Option(help: "Give up on convergence after this many seconds.") var timeout = 600.0
     @Option(help: "Run against this cluster instead of a stand-in (no API-call counts then).") var kubeconfig: String?
     @Option(help: "Folder holding dynamo-operator and kube-standin (default: this binary's).") var binDir: String?
@@ -58,7 +58,7 @@ struct DynamoBench: ParsableCommand {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().path
         let options = BenchOptions(
             sizes: sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
-            components: components, workers: workers, trials: trials, readinessMs: readinessMs, syncPeriod: syncPeriod,
+            components: components, workers: workers, trials: trials, readinessMs: readinessMs, resyncPeriod: resyncPeriod,
             timeout: timeout, kubeconfig: kubeconfig, binDirectory: binDir ?? here)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dynamo-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
