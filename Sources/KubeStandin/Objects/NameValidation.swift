@@ -189,7 +189,7 @@ public enum NameValidation {
             total += key.utf8.count + (map[key]?.stringValue?.utf8.count ?? 0)
         }
         if total > totalAnnotationSizeLimit {
-            errs.append(FieldError(.tooLong, field: field, detail: "must have at most \(totalAnnotationSizeLimit) bytes"))
+            errs.append(FieldError(.tooLong, field: field, detail: "may not be more than \(totalAnnotationSizeLimit) bytes"))
         }
         return errs
     }
