@@ -56,6 +56,17 @@ public struct FieldSet: Sendable, Equatable {
         return out.normalized()
     }
 
+    /// This set without `other`'s members and everything beneath them (structured-merge-diff's
+    /// `RecursiveDifference`, used for the fields an endpoint resets).
+    public func subtractingRecursively(_ other: FieldSet) -> FieldSet {
+        if other.isMember { return FieldSet() }
+        var out = FieldSet(isMember: isMember)
+        for (key, child) in children {
+            out.children[key] = other.children[key].map { child.subtractingRecursively($0) } ?? child
+        }
+        return out.normalized()
+    }
+
     public func intersection(_ other: FieldSet) -> FieldSet {
         var out = FieldSet(isMember: isMember && other.isMember)
         for (key, child) in children {

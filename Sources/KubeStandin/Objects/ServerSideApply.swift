@@ -15,8 +15,14 @@ extension ManagedFields {
     /// applies (unless another manager also owns them), records an `Apply` entry. Throws
     /// `ApplyConflict` when a field owned by another manager would change and `force` is false;
     /// with `force` the applier takes those fields over.
+    ///
+    /// `resetFields` are the fields the endpoint ignores (the strategy's `GetResetFields`): they are
+    /// left out of the Apply entry. nil picks the server's usual choice: `spec` for the `status`
+    /// subresource, `status` for the main resource of built-in kinds that have a status subresource
+    /// (custom resources: nothing, pass `status` when the CRD enables the subresource).
     public static func apply(config: JSONValue, to live: JSONValue?, manager: String, apiVersion: String, force: Bool,
-                             subresource: String?, time: String, schema: StructuralSchema?) throws(ApplyConflict) -> JSONValue {
+                             subresource: String?, time: String, schema: StructuralSchema?,
+                             resetFields: FieldSet? = nil) throws(ApplyConflict) -> JSONValue {
         var entries = entries(of: live)
         var cleanConfig = config
         cleanConfig[path: ["metadata", "managedFields"]] = nil
@@ -24,14 +30,19 @@ extension ManagedFields {
         liveObject?[path: ["metadata", "managedFields"]] = nil
         let type = rootType(of: liveObject ?? cleanConfig, schema: schema)
 
+        let ignored = resetFields ?? defaultResetFields(of: liveObject ?? cleanConfig, subresource: subresource, schema: schema)
+        // The endpoint resets these top-level fields to their live value: they are not merged in.
+        for (element, node) in ignored.children where node.isMember && element.hasPrefix("f:") && liveObject != nil {
+            cleanConfig[String(element.dropFirst(2))] = nil
+        }
         var merged = liveObject.map { merge(live: $0, config: cleanConfig, type: type) } ?? cleanConfig
-        let applied = FieldSetCompute.fields(of: cleanConfig, type: type).subtracting(FieldSet.untracked)
+        let applied = FieldSetCompute.fields(of: cleanConfig, type: type).subtracting(FieldSet.untracked).subtractingRecursively(ignored)
 
         let before = comparable(liveObject, like: merged, schema: schema)
         let after = comparable(merged, like: merged, schema: schema)
         var (changed, removed) = FieldSetCompute.diff(old: before, new: after, type: type)
-        changed = changed.subtracting(FieldSet.untracked)
-        removed = removed.subtracting(FieldSet.untracked)
+        changed = changed.subtracting(FieldSet.untracked).subtractingRecursively(ignored)
+        removed = removed.subtracting(FieldSet.untracked).subtractingRecursively(ignored)
 
         let selfIndex = entries.firstIndex { $0.sameIdentity(manager: manager, operation: "Apply", apiVersion: apiVersion, subresource: subresource) }
         var conflicts: [ApplyConflict.Item] = []
@@ -56,6 +67,21 @@ extension ManagedFields {
         entries.removeAll { $0.fields.isEmpty }
         entries.append(Entry(manager: manager, operation: "Apply", apiVersion: apiVersion, time: entryTime, subresource: subresource, fields: applied))
         return writing(entries, to: merged)
+    }
+
+    /// Kinds whose `status` is a subresource (main-resource writes do not own it).
+    static let builtinKindsWithStatus: Set<String> = [
+        "Deployment", "ReplicaSet", "StatefulSet", "DaemonSet", "Pod", "Service", "HorizontalPodAutoscaler", "Namespace",
+    ]
+
+    static func defaultResetFields(of object: JSONValue, subresource: String?, schema: StructuralSchema?) -> FieldSet {
+        var set = FieldSet()
+        if subresource == "status" {
+            set.insert(["f:spec"])
+        } else if subresource == nil, schema == nil, builtinKindsWithStatus.contains(object["kind"]?.stringValue ?? "") {
+            set.insert(["f:status"])
+        }
+        return set
     }
 
     /// `live` with `config` merged in by the rules of `type` (a null in the configuration removes the field).

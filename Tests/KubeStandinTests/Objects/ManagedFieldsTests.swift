@@ -107,6 +107,17 @@ import Testing
         #expect(out["spec"] == Transcript.createdDeploymentSpec)
     }
 
+    @Test func applyDoesNotOwnFieldsTheEndpointResets() throws {
+        var config = Transcript.applyCreateBody
+        config["status"] = ["replicas": 1]
+        let out = try ManagedFields.apply(config: config, to: nil, manager: "op", apiVersion: "apps/v1", force: false, subresource: nil, time: Self.t0, schema: nil)
+        #expect(ManagedFields.entries(of: out).first?.fields.fieldsV1 == Transcript.applyCreateFields)
+        let status = try ManagedFields.apply(config: Transcript.json(#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web2"},"spec":{"replicas":9},"status":{"replicas":1}}"#),
+                                             to: out, manager: "ctl", apiVersion: "apps/v1", force: false, subresource: "status", time: Self.t1, schema: nil)
+        let entry = ManagedFields.entries(of: status).first { $0.manager == "ctl" }
+        #expect(entry?.subresource == "status" && entry?.fields.fieldsV1 == Transcript.json(#"{"f:status":{"f:replicas":{}}}"#))
+    }
+
     @Test func leaseCreateMatchesTranscript19() {
         let out = ManagedFields.recordUpdate(old: nil, new: Transcript.leaseBody, manager: "curl", apiVersion: "coordination.k8s.io/v1",
                                              subresource: nil, time: Self.t0, schema: nil)
