@@ -163,7 +163,13 @@ extension APIServer {
             return updateLocked(&s, t, name, old: old, candidate: candidate, manager: manager, dryRun: dryRun, fromApply: false)
         }
         runAfter(after)
-        return response
+        return scaleView(response, t)
+    }
+
+    /// Writes to `/scale` answer with the Scale, not the workload.
+    func scaleView(_ response: StandinResponse, _ t: Target) -> StandinResponse {
+        guard t.subresource == "scale", case .full(200, _, let body) = response, let obj = JSONWire.decode(body) else { return response }
+        return json(200, Scale.from(obj, t.info))
     }
 
     /// The common tail of PUT, patch and apply on an existing object.
@@ -305,7 +311,7 @@ extension APIServer {
             return updateLocked(&s, t, name, old: old, candidate: patched, manager: manager, dryRun: dryRun, fromApply: false)
         }
         runAfter(after)
-        return response
+        return scaleView(response, t)
     }
 
     func apply(_ request: StandinRequest, _ t: Target, _ name: String, dryRun: Bool) -> StandinResponse {
