@@ -170,6 +170,15 @@ import Testing
         #expect(forced.json?[path: ["spec", "replicas"]] == 5)
     }
 
+    @Test func applyConflictMessagesFollowStructuredMergeDiff() {
+        let two = StatusResponses.applyConflict(ApplyConflict(conflicts: [
+            .init(manager: "b", field: ".spec.x"), .init(manager: "a", field: ".spec.replicas"), .init(manager: "a", field: ".spec.y"),
+        ]))
+        #expect(two.message == "Apply failed with 3 conflicts: conflicts with \"a\":\n- .spec.replicas\n- .spec.y\nconflicts with \"b\":\n- .spec.x")
+        #expect(two.details?.causes?.count == 3)
+        #expect(two.code == 409 && two.reason == "Conflict")
+    }
+
     @Test func routingErrors() {
         let server = APIServer()
         let unknown = server.call("GET", "/apis/nope.example.com/v1/things")

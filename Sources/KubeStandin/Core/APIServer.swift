@@ -24,16 +24,20 @@ public final class APIServer: StandinBackend, Sendable {
         public var scheduler: any StandinScheduler
         /// Seconds before the garbage collector deletes dependents of a deleted owner.
         public var garbageCollectionDelay: Double
+        /// Undelivered frames a watcher may fall behind by before it is ended.
+        public var watchBacklogLimit: Int
 
         public init(historySize: Int = 10_000, bookmarkInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() },
                     initialNamespaces: [String] = ["default", "kube-system", "kube-public", "kube-node-lease"],
-                    scheduler: any StandinScheduler = DispatchScheduler(), garbageCollectionDelay: Double = 0) {
+                    scheduler: any StandinScheduler = DispatchScheduler(), garbageCollectionDelay: Double = 0,
+                    watchBacklogLimit: Int = defaultWatchBacklogLimit) {
             self.historySize = historySize
             self.bookmarkInterval = bookmarkInterval
             self.now = now
             self.initialNamespaces = initialNamespaces
             self.scheduler = scheduler
             self.garbageCollectionDelay = garbageCollectionDelay
+            self.watchBacklogLimit = watchBacklogLimit
         }
     }
 
