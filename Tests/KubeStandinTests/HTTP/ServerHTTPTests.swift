@@ -12,15 +12,18 @@ import KubeModel
         try withServer(backend) { _, url in
             #expect(url.scheme == "http")
             let client = plainClient(url)
-            let out = try client.list(ResourceDescriptor.deployments, namespace: "team a", options: ListOptions(labelSelector: "app in (web,api),tier!=db", limit: 7))
-            #expect(out["path"] == "/apis/apps/v1/namespaces/team a/deployments")
+            let out = try client.list(ResourceDescriptor.deployments, namespace: "team-a", options: ListOptions(labelSelector: "app in (web,api),tier!=db", limit: 7))
+            #expect(out["path"] == "/apis/apps/v1/namespaces/team-a/deployments")
             #expect(out[path: ["query", "labelSelector"]] == "app in (web,api),tier!=db")
             #expect(out[path: ["query", "limit"]] == "7")
             let created = try client.create(ResourceDescriptor.configMaps, namespace: "ns", body: ["metadata": ["name": "c1"], "data": ["k": "v+w"]])
             #expect(created["method"] == "POST")
             #expect(created[path: ["body", "data", "k"]] == "v+w")
+            // A percent-encoded path arrives decoded.
+            let raw = try client.send(HTTPRequest(method: "GET", path: "/api/v1/namespaces/ns/configmaps/a%3Ab%20c"))
+            #expect(try JSONValue(data: raw.body)["path"] == "/api/v1/namespaces/ns/configmaps/a:b c")
             let seen = backend.requests
-            #expect(seen.count == 2)
+            #expect(seen.count == 3)
             #expect(seen[1].headers["content-type"] == "application/json")
             #expect(seen[1].headers.keys.allSatisfy { $0 == $0.lowercased() })
             #expect(seen[0].verb == "list" && seen[1].verb == "create")
