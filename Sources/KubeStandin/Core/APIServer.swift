@@ -1,0 +1,147 @@
+import Dispatch
+import Foundation
+import KubeModel
+import Synchronization
+
+/// The stand-in kube-apiserver: in-memory storage with the real server's API semantics and
+/// answer shapes (see `/work/shared/k8s-api-transcripts` and the tests replaying them).
+///
+/// Guarantees: thread-safe (one lock around all state; no callbacks run under it); one global
+/// resourceVersion; watch frames queued in commit order; every request first consults
+/// `faults.takeFailure(for:)`.
+public final class APIServer: StandinBackend, Sendable {
+    public struct Options: Sendable {
+        /// Watch events kept for resuming watches and continuing lists.
+        public var historySize: Int
+        /// Seconds between BOOKMARK events on watches that allow them (the real server's ~60 s is
+        /// too slow for tests).
+        public var bookmarkInterval: Double
+        /// The clock for timestamps (creationTimestamp, managedFields times, conditions).
+        public var now: @Sendable () -> Date
+        /// Namespaces that exist at start.
+        public var initialNamespaces: [String]
+        /// Runs delayed work: garbage collection, namespace cleanup, the readiness simulator.
+        public var scheduler: any StandinScheduler
+        /// Seconds before the garbage collector deletes dependents of a deleted owner.
+        public var garbageCollectionDelay: Double
+
+        public init(historySize: Int = 10_000, bookmarkInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() },
+                    initialNamespaces: [String] = ["default", "kube-system", "kube-public", "kube-node-lease"],
+                    scheduler: any StandinScheduler = DispatchScheduler(), garbageCollectionDelay: Double = 0) {
+            self.historySize = historySize
+            self.bookmarkInterval = bookmarkInterval
+            self.now = now
+            self.initialNamespaces = initialNamespaces
+            self.scheduler = scheduler
+            self.garbageCollectionDelay = garbageCollectionDelay
+        }
+    }
+
+    public let faults = FaultInjector()
+    let options: Options
+    let state: Mutex<ServerState>
+
+    public init(options: Options = .init()) {
+        self.options = options
+        var s = ServerState(historySize: options.historySize)
+        let nsInfo = s.registry.info("namespaces")!
+        let time = KubeTime.format(options.now())
+        for ns in options.initialNamespaces {
+            let obj: JSONValue = [
+                "kind": "Namespace", "apiVersion": "v1",
+                "metadata": ["name": .string(ns), "uid": .string(UUID().uuidString.lowercased()), "creationTimestamp": .string(time),
+                             "labels": ["kubernetes.io/metadata.name": .string(ns)]],
+                "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
+            ]
+            s.commit(nsInfo, "", ns, obj)
+        }
+        state = Mutex(s)
+    }
+
+    // MARK: - StandinBackend
+
+    public func handle(_ request: StandinRequest) -> StandinResponse {
+        let route = state.withLock { Router.route(request.path, $0.registry) }
+        if case .resource(let target) = route {
+            let key = "\(Router.verb(request, target)) \(target.info.groupResource)" + (target.subresource.map { "/\($0)" } ?? "")
+            state.withLock { $0.counts[key, default: 0] += 1 }
+        }
+        if let failure = faults.takeFailure(for: request) { return StatusResponses.injected(failure) }
+        switch route {
+        case .health: return .full(status: 200, headers: [("content-type", "text/plain; charset=utf-8")], body: Data("ok".utf8))
+        case .version: return json(200, Discovery.version())
+        case .apiVersions: return json(200, Discovery.apiVersions())
+        case .groupList: return json(200, state.withLock { Discovery.groupList($0.registry) })
+        case .group(let g): return json(200, state.withLock { Discovery.group(g, $0.registry) })
+        case .resourceList(let g, let v): return json(200, state.withLock { Discovery.resourceList(group: g, version: v, $0.registry) })
+        case .notFound: return StatusResponses.response(StatusResponses.pathNotFound())
+        case .resource(let target):
+            guard request.method == "GET" || Router.isWrite(request.method) else {
+                return StatusResponses.response(StatusResponses.methodNotAllowed(request.method, target.info))
+            }
+            return serve(request, target)
+        }
+    }
+
+    public func cutWatches() {
+        let conns = state.withLock { s -> [WatchConnection] in
+            let all = s.watchers.values.flatMap { $0.values.map(\.connection) }
+            s.watchers = [:]
+            return all
+        }
+        for c in conns {
+            let line = c.lastFrame ?? Data(#"{"type":"BOOKMARK","object":{"kind":"Status","apiVersion":"v1","metadata":{}}}"#.utf8)
+            c.abort(.cutMidEvent(partial: Data(line.prefix(max(1, line.count / 2)))))
+        }
+    }
+
+    public func endWatches() {
+        let conns = state.withLock { s -> [WatchConnection] in
+            let all = s.watchers.values.flatMap { $0.values.map(\.connection) }
+            s.watchers = [:]
+            return all
+        }
+        for c in conns { c.finish(.finished) }
+    }
+
+    public func setReadinessSimulation(delaySeconds: Double?) {
+        state.withLock { $0.readinessDelay = delaySeconds }
+    }
+
+    public func requestCounts() -> [String: Int] { state.withLock { $0.counts } }
+
+    public func resetRequestCounts() { state.withLock { $0.counts = [:] } }
+
+    // MARK: - Test helpers
+
+    /// The current global resourceVersion.
+    public var currentResourceVersion: Int64 { state.withLock { $0.rv } }
+
+    /// Number of open watches (all resources).
+    public var openWatchCount: Int { state.withLock { $0.watchers.values.reduce(0) { $0 + $1.count } } }
+
+    /// The stored object, as a GET would return it (nil when absent).
+    public func object(group: String, plural: String, namespace: String?, name: String) -> JSONValue? {
+        state.withLock { s in
+            let gr = group.isEmpty ? plural : "\(plural).\(group)"
+            return s.get(gr, namespace ?? "", name)?.object
+        }
+    }
+
+    // MARK: - Helpers
+
+    func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> StandinResponse {
+        .full(status: status, headers: StatusResponses.jsonHeaders + headers, body: JSONWire.encode(value))
+    }
+
+    func now() -> Date { options.now() }
+    func timestamp() -> String { KubeTime.format(options.now()) }
+
+    /// The field manager of a non-apply write: `fieldManager`, else the User-Agent's product token.
+    static func manager(_ request: StandinRequest) -> String {
+        if let m = request.query["fieldManager"], !m.isEmpty { return m }
+        let ua = request.headers["user-agent"] ?? ""
+        let token = ua.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
+        return token.isEmpty ? "unknown" : token
+    }
+}

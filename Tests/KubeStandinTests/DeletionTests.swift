@@ -1,0 +1,147 @@
+import Foundation
+import KubeModel
+import Testing
+@testable import KubeStandin
+
+@Suite struct DeletionTests {
+    let d = CoreFixtures.deployments
+    let cm = CoreFixtures.configMaps
+
+    static func manualServer() -> (APIServer, ManualScheduler) {
+        let scheduler = ManualScheduler()
+        return (APIServer(options: .init(scheduler: scheduler)), scheduler)
+    }
+
+    static func ownedConfigMap(_ name: String, owner: JSONValue) -> JSONValue {
+        var c = CoreFixtures.configMap(name)
+        c[path: ["metadata", "ownerReferences"]] = [[
+            "apiVersion": "apps/v1", "kind": "Deployment", "name": owner[path: ["metadata", "name"]] ?? "",
+            "uid": owner[path: ["metadata", "uid"]] ?? "", "controller": true, "blockOwnerDeletion": true,
+        ]]
+        return c
+    }
+
+    @Test func plainDeleteAnswersSuccessStatus() throws {
+        let server = APIServer()
+        let created = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        let r = server.call("DELETE", d + "/web")
+        #expect(r.status == 200)
+        let s = try #require(r.json)
+        #expect(s["kind"] == "Status" && s["status"] == "Success")
+        #expect(s["details"] == ["name": "web", "group": "apps", "kind": "deployments", "uid": created[path: ["metadata", "uid"]]!])
+        #expect(server.call("GET", d + "/web").status == 404)
+        #expect(server.call("DELETE", d + "/web").reason == "NotFound")
+    }
+
+    @Test func preconditionsAreChecked() throws {
+        let server = APIServer()
+        let created = try #require(server.call("POST", cm, body: CoreFixtures.configMap("c")).json)
+        let uid = created[path: ["metadata", "uid"]]?.stringValue ?? ""
+        let r = server.call("DELETE", cm + "/c", body: ["kind": "DeleteOptions", "apiVersion": "v1", "preconditions": ["uid": "other"]])
+        #expect(r.status == 409)
+        #expect(r.message == "Operation cannot be fulfilled on configmaps \"c\": Precondition failed: UID in precondition: other, UID in object meta: \(uid)")
+        let rv = server.call("DELETE", cm + "/c", body: ["preconditions": ["resourceVersion": "1"]])
+        #expect(rv.status == 409)
+        #expect(server.call("DELETE", cm + "/c", body: ["preconditions": ["uid": .string(uid)]]).status == 200)
+    }
+
+    @Test func finalizersKeepTheObjectUntilEmptied() throws {
+        let server = APIServer()
+        var c = CoreFixtures.configMap("c")
+        c[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        _ = server.call("POST", cm, body: c)
+        let r = server.call("DELETE", cm + "/c")
+        #expect(r.status == 200)
+        #expect(r.json?["kind"] == "ConfigMap")
+        #expect(r.json?[path: ["metadata", "deletionTimestamp"]] != nil)
+        #expect(r.json?[path: ["metadata", "deletionGracePeriodSeconds"]] == 0)
+        #expect(server.call("GET", cm + "/c").status == 200)
+        let emptied = server.call("PATCH", cm + "/c", body: ["metadata": ["finalizers": .null]], contentType: "application/merge-patch+json")
+        #expect(emptied.status == 200)
+        #expect(server.call("GET", cm + "/c").status == 404)
+    }
+
+    @Test func foregroundDeletesDependentsThenTheOwner() async throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep1", owner: owner))
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep2", owner: owner))
+        let w = server.watch(d, query: ["resourceVersion": String(server.currentResourceVersion)])
+        let r = try #require(server.call("DELETE", d + "/web", body: ["kind": "DeleteOptions", "apiVersion": "v1", "propagationPolicy": "Foreground"]).json)
+        #expect(r["kind"] == "Deployment")
+        #expect(r[path: ["metadata", "finalizers"]] == ["foregroundDeletion"])
+        #expect(r[path: ["metadata", "deletionGracePeriodSeconds"]] == 0)
+        #expect(r[path: ["metadata", "generation"]] == 2)
+        #expect(server.call("GET", d + "/web").status == 200)
+        scheduler.runAll()
+        #expect(server.call("GET", cm + "/dep1").status == 404)
+        #expect(server.call("GET", cm + "/dep2").status == 404)
+        #expect(server.call("GET", d + "/web").status == 404)
+        #expect(await w.wait { $0.compactMap { $0["type"]?.stringValue } == ["MODIFIED", "MODIFIED", "DELETED"] })
+        w.cancel()
+    }
+
+    @Test func backgroundRemovesOwnerAtOnceAndCollectsDependentsLater() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("unrelated"))
+        #expect(server.call("DELETE", d + "/web", query: ["propagationPolicy": "Background"]).status == 200)
+        #expect(server.call("GET", d + "/web").status == 404)
+        #expect(server.call("GET", cm + "/dep").status == 200)
+        scheduler.runAll()
+        #expect(server.call("GET", cm + "/dep").status == 404)
+        #expect(server.call("GET", cm + "/unrelated").status == 200)
+    }
+
+    @Test func backgroundGarbageCollectionRunsByItselfWithTheDefaultScheduler() async throws {
+        let server = APIServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
+        _ = server.call("DELETE", d + "/web")
+        #expect(await eventually { server.call("GET", cm + "/dep").status == 404 })
+    }
+
+    @Test func orphanRemovesOwnerReferences() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
+        #expect(server.call("DELETE", d + "/web", body: ["propagationPolicy": "Orphan"]).status == 200)
+        scheduler.runAll()
+        #expect(server.call("GET", d + "/web").status == 404)
+        let dep = try #require(server.call("GET", cm + "/dep").json)
+        #expect(dep[path: ["metadata", "ownerReferences"]] == nil)
+    }
+
+    @Test func deletingANamespaceTerminatesItAndRemovesItsContents() throws {
+        let (server, scheduler) = Self.manualServer()
+        _ = server.call("POST", "/api/v1/namespaces", body: CoreFixtures.namespace("team"))
+        _ = server.call("POST", "/api/v1/namespaces/team/configmaps", body: CoreFixtures.configMap("c"))
+        var held = CoreFixtures.configMap("held")
+        held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        _ = server.call("POST", "/api/v1/namespaces/team/configmaps", body: held)
+        let r = try #require(server.call("DELETE", "/api/v1/namespaces/team").json)
+        #expect(r[path: ["status", "phase"]] == "Terminating")
+        #expect(r[path: ["metadata", "deletionTimestamp"]] != nil)
+        let refused = server.call("POST", "/api/v1/namespaces/team/configmaps", body: CoreFixtures.configMap("new"))
+        #expect(refused.status == 403)
+        scheduler.runAll()
+        #expect(server.call("GET", "/api/v1/namespaces/team/configmaps/c").status == 404)
+        // Still terminating while an object's finalizer holds it.
+        #expect(server.call("GET", "/api/v1/namespaces/team").status == 200)
+        _ = server.call("PATCH", "/api/v1/namespaces/team/configmaps/held", body: ["metadata": ["finalizers": []]], contentType: "application/merge-patch+json")
+        scheduler.runAll()
+        #expect(server.call("GET", "/api/v1/namespaces/team").status == 404)
+    }
+
+    @Test func deleteCollectionBySelector() {
+        let server = APIServer()
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("a", labels: ["x": "1"]))
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("b"))
+        let r = server.call("DELETE", cm, query: ["labelSelector": "x=1"])
+        #expect(r.status == 200)
+        #expect(r.json?["kind"] == "ConfigMapList")
+        #expect(server.call("GET", cm + "/a").status == 404)
+        #expect(server.call("GET", cm + "/b").status == 200)
+    }
+}
