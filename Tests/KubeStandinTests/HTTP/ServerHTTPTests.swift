@@ -95,11 +95,11 @@ import KubeModel
                 slowDone.withLock { $0 = true }
             }
             thread.start()
-            #expect(eventually { server.acceptedConnections == 1 })
+            #expect(waitFor { server.acceptedConnections == 1 })
             // Another client is answered while the slow one waits: the event loop is not blocked.
             _ = try plainClient(url).get(ResourceDescriptor.pods, namespace: "ns", name: "fast")
             #expect(slowDone.withLock { $0 } == false)
-            #expect(eventually { slowDone.withLock { $0 } })
+            #expect(waitFor { slowDone.withLock { $0 } })
             #expect(slowError.withLock { $0 } == nil)
             #expect(elapsed.withLock { $0 } >= 1.5, "the answer never comes before the delay")
             #expect(backend.requests.map(\.path).sorted() == ["/api/v1/namespaces/ns/pods/fast", "/api/v1/namespaces/ns/pods/slow"])

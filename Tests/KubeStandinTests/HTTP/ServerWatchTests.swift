@@ -52,17 +52,17 @@ import KubeModel
         let backend = Self.watchingBackend()
         try withServer(backend) { _, url in
             let watch = RunningWatch(plainClient(url))
-            #expect(eventually { backend.watches.first?.started == true })
+            #expect(waitFor { backend.watches.first?.started == true })
             let stream = try #require(backend.watches.first)
             stream.send(event: "ADDED", object: Self.object("a"))
             // The first event reaches the client before the second is even produced.
-            #expect(eventually { watch.seen == ["a"] })
+            #expect(waitFor { watch.seen == ["a"] })
             stream.send(event: "MODIFIED", object: Self.object("b", padding: 300_000))
             stream.send(event: "ADDED", object: Self.object("c"))
-            #expect(eventually { watch.seen == ["a", "b", "c"] })
+            #expect(waitFor { watch.seen == ["a", "b", "c"] })
             #expect(watch.finished == false)
             stream.end(.finished)
-            #expect(eventually { watch.finished })
+            #expect(waitFor { watch.finished })
             #expect(watch.error == nil, "a finished stream ends the watch normally")
             #expect(backend.requests.first?.query["watch"] == "true")
         }
@@ -72,18 +72,18 @@ import KubeModel
         let backend = Self.watchingBackend()
         try withServer(backend) { server, url in
             let watch = RunningWatch(plainClient(url))
-            #expect(eventually { backend.watches.first?.started == true })
+            #expect(waitFor { backend.watches.first?.started == true })
             backend.watches[0].send(event: "ADDED", object: Self.object("a"))
-            #expect(eventually { watch.seen == ["a"] })
+            #expect(waitFor { watch.seen == ["a"] })
             backend.cutWatches()
-            #expect(eventually { watch.finished })
+            #expect(waitFor { watch.finished })
             let error = try #require(watch.error as? KubeError)
             guard case .transport = error else {
                 Issue.record("expected a transport error for a cut stream, got \(error)")
                 return
             }
             #expect(watch.seen == ["a"], "the partial event is never delivered")
-            #expect(eventually { server.openConnections == 0 })
+            #expect(waitFor { server.openConnections == 0 })
         }
     }
 
@@ -93,11 +93,11 @@ import KubeModel
             let client = plainClient(url)
             _ = try client.get(ResourceDescriptor.configMaps, namespace: "ns", name: "before")
             let watch = RunningWatch(client)
-            #expect(eventually { backend.watches.first?.started == true })
+            #expect(waitFor { backend.watches.first?.started == true })
             server.dropAllConnections()
-            #expect(eventually { watch.finished })
+            #expect(waitFor { watch.finished })
             #expect(watch.error != nil, "the client sees its watch broken")
-            #expect(eventually { backend.watches[0].ended == .cancelled }, "the server cancels the stream of a closed connection")
+            #expect(waitFor { backend.watches[0].ended == .cancelled }, "the server cancels the stream of a closed connection")
             let after = try client.get(ResourceDescriptor.configMaps, namespace: "ns", name: "after")
             #expect(after["path"] == "/api/v1/namespaces/ns/configmaps/after")
             #expect(server.acceptedConnections >= 2)
@@ -108,12 +108,12 @@ import KubeModel
         let backend = Self.watchingBackend()
         try withServer(backend) { server, url in
             let watch = RunningWatch(plainClient(url))
-            #expect(eventually { backend.watches.first?.started == true })
+            #expect(waitFor { backend.watches.first?.started == true })
             let response = try plainClient(url).send(HTTPRequest(method: "POST", path: "/_standin/faults/drop-connections"))
             #expect(response.status == 200)
-            #expect(eventually { watch.finished })
+            #expect(waitFor { watch.finished })
             #expect(watch.error != nil)
-            #expect(eventually { server.openConnections == 0 })
+            #expect(waitFor { server.openConnections == 0 })
         }
     }
 
@@ -121,10 +121,10 @@ import KubeModel
         let backend = Self.watchingBackend()
         try withServer(backend) { _, url in
             let watch = RunningWatch(plainClient(url))
-            #expect(eventually { backend.watches.first?.started == true })
+            #expect(waitFor { backend.watches.first?.started == true })
             watch.cancel.cancel()
-            #expect(eventually { watch.finished })
-            #expect(eventually { backend.watches[0].ended == .cancelled })
+            #expect(waitFor { watch.finished })
+            #expect(waitFor { backend.watches[0].ended == .cancelled })
         }
     }
 
@@ -133,11 +133,11 @@ import KubeModel
         let server = StandinServer(backend: backend)
         let url = try server.start()
         let watch = RunningWatch(plainClient(url))
-        #expect(eventually { backend.watches.first?.started == true })
+        #expect(waitFor { backend.watches.first?.started == true })
         backend.watches[0].send(event: "ADDED", object: Self.object("a"))
-        #expect(eventually { watch.seen == ["a"] })
+        #expect(waitFor { watch.seen == ["a"] })
         server.stop()
-        #expect(eventually { watch.finished })
+        #expect(waitFor { watch.finished })
         #expect(watch.error == nil, "a graceful stop finishes the chunked body")
         #expect(server.url == nil)
         #expect(throws: KubeError.self) { _ = try plainClient(url).get(ResourceDescriptor.pods, namespace: "ns", name: "p") }

@@ -35,7 +35,7 @@ func kubeconfigClient(_ yaml: String) throws -> KubeClient {
 }
 
 /// Polls `condition` until it holds or `timeout` passes (a generous deadline, not a timing claim).
-func eventually(timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
+func waitFor(timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
     let deadline = Date().addingTimeInterval(timeout)
     while Date() < deadline {
         if condition() { return true }
