@@ -47,6 +47,14 @@ public struct ClientClusterWriter: ClusterWriter {
         }
     }
 
+    public func liveOwner(namespace: String, name: String) throws -> DynamoDeployment? {
+        do {
+            return try client.get(DynamoDeployment.self, namespace: namespace, name: name)
+        } catch let e as KubeError where e.isNotFound {
+            return nil
+        }
+    }
+
     // MARK: - Mapping (pure; unit-tested)
 
     public static func deleteOptions(uid: String) -> DeleteOptions {

@@ -21,6 +21,11 @@ public protocol ClusterWriter: Sendable {
     func delete(resource: ResourceDescriptor, namespace: String, name: String, uid: String) throws -> Bool
     /// Writes `status` through the status subresource.
     func writeStatus(_ status: DynamoDeploymentStatus, of owner: DynamoDeployment) throws
+    /// The owner as the API server holds it now (nil when gone), bypassing the cache: watches
+    /// of different kinds are not ordered, so a child's deletion by the garbage collector can
+    /// reach the operator before the owner's `deletionTimestamp` does. Read only before
+    /// recreating a child, where acting on a stale owner would resurrect it.
+    func liveOwner(namespace: String, name: String) throws -> DynamoDeployment?
 }
 
 /// Where the reconciler reports what it did, as Kubernetes Events on the DynamoDeployment.

@@ -21,7 +21,9 @@ public struct ReconcileOutcome: Sendable, Equatable {
 ///
 /// Guarantees, for one key (the work queue runs a key on one worker at a time):
 /// - an object that is gone or has a `deletionTimestamp` gets no child created or updated
-///   (garbage collection removes the children; nothing is recreated during deletion);
+///   (garbage collection removes the children; nothing is recreated during deletion), and a
+///   child that vanished is recreated only after a live read confirms its owner is neither gone
+///   nor being deleted (the cache may not have seen the deletion yet);
 /// - an invalid spec changes no child at all: only the status and a Warning event report it;
 /// - children are applied only where the live object lacks an owned field, so a reconcile of an
 ///   unchanged, converged graph issues zero writes;
@@ -85,11 +87,23 @@ public final class DynamoReconciler: Sendable {
         // Apply, dependencies first.
         let liveByID = Dictionary(live.map { ("\($0.kind.rawValue)/\($0.name)", $0) }, uniquingKeysWith: { a, _ in a })
         let order = graph.topologicalOrder ?? graph.names
+        let createdBefore = Self.componentsCreatedBefore(dd)
+        var ownerConfirmed = false
         for component in order where progress.released.contains(component) {
             for child in planned where child.component == component {
                 let id = "\(child.kind.rawValue)/\(child.name)"
                 let existing = liveByID[id]
                 if OwnedFields.satisfies(live: existing?.object, desired: child.object) { continue }
+                if existing == nil, createdBefore.contains(component), !ownerConfirmed {
+                    // Recreating: make sure the child did not vanish because its owner is being deleted.
+                    guard let current = try writer.liveOwner(namespace: namespace, name: dd.metadata.name ?? ""),
+                          current.metadata.uid == uid, current.metadata.deletionTimestamp == nil
+                    else {
+                        outcome.skipped = .deleting
+                        return outcome
+                    }
+                    ownerConfirmed = true
+                }
                 let result = try writer.apply(child.object, resource: child.kind.resource, namespace: namespace)
                 outcome.applied.append(id)
                 if child.kind == .deployment, let applied = try? result.decode(as: Deployment.self) {
@@ -120,6 +134,13 @@ public final class DynamoReconciler: Sendable {
             outcome.statusWritten = true
         }
         return outcome
+    }
+
+    /// Components whose children this object's last status says were created: a missing child
+    /// of one of them is a recreation, which first confirms the owner against the server.
+    static func componentsCreatedBefore(_ dd: DynamoDeployment) -> Set<String> {
+        let created: Set<ComponentPhase> = [.progressing, .ready, .failed]
+        return Set((dd.status?.components ?? []).filter { created.contains($0.phase) }.map(\.name))
     }
 
     /// The desired children, each stamped with its fingerprint.

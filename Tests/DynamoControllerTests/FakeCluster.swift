@@ -13,6 +13,10 @@ final class FakeCluster: ClusterState, ClusterWriter, EventSink, @unchecked Send
         var writes: [String] = []
         var events: [String] = []
         var nextUID = 1
+        /// What the API server holds for an owner when the cache (`dds`) lags behind it;
+        /// `.some(nil)` means it is gone.
+        var serverOwners: [ObjectKey: DynamoDeployment?] = [:]
+        var liveReads = 0
     }
     let store = Mutex(Store())
 
@@ -29,6 +33,9 @@ final class FakeCluster: ClusterState, ClusterWriter, EventSink, @unchecked Send
     }
 
     func dd(_ key: ObjectKey) -> DynamoDeployment? { store.withLock { $0.dds[key] } }
+    /// Makes the server's copy of an owner differ from the cached one (a lagging watch).
+    func setServerOwner(_ key: ObjectKey, _ dd: DynamoDeployment?) { store.withLock { $0.serverOwners[key] = .some(dd) } }
+    var liveReads: Int { store.withLock { $0.liveReads } }
     var writes: [String] { store.withLock { $0.writes } }
     var events: [String] { store.withLock { $0.events } }
     func resetWrites() { store.withLock { $0.writes = [] } }
@@ -114,6 +121,15 @@ final class FakeCluster: ClusterState, ClusterWriter, EventSink, @unchecked Send
         store.withLock { s in
             s.writes.append("status \(owner.key)")
             s.dds[owner.key]?.status = status
+        }
+    }
+
+    func liveOwner(namespace: String, name: String) throws -> DynamoDeployment? {
+        store.withLock { s in
+            s.liveReads += 1
+            let key = ObjectKey(namespace: namespace, name: name)
+            if let server = s.serverOwners[key] { return server }
+            return s.dds[key]
         }
     }
 

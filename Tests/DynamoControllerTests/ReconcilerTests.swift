@@ -161,6 +161,40 @@ import DynamoAPI
         #expect(cluster.writes.isEmpty)
     }
 
+    @Test func childVanishedWhileTheCacheLagsBehindTheOwnersDeletionIsNotRecreated() throws {
+        try converge()
+        // The server has begun deleting the owner (foreground GC removed a child) but the
+        // operator's cache has not yet seen the deletionTimestamp.
+        var deleting = try #require(cluster.dd(key))
+        deleting.metadata.deletionTimestamp = "2026-11-22T00:00:00Z"
+        cluster.setServerOwner(key, deleting)
+        cluster.remove("Deployment", "ns", "llm-backend")
+        cluster.resetWrites()
+        let outcome = try reconciler.reconcile(key)
+        #expect(outcome.skipped == .deleting)
+        #expect(cluster.writes.isEmpty, "nothing may be recreated or written for an owner being deleted")
+        #expect(cluster.child("Deployment", "ns", "llm-backend") == nil)
+    }
+
+    @Test func childVanishedAfterTheOwnerIsGoneIsNotRecreated() throws {
+        try converge()
+        cluster.setServerOwner(key, nil)   // background deletion: the owner is already gone
+        cluster.remove("Service", "ns", "llm-frontend")
+        cluster.resetWrites()
+        #expect(try reconciler.reconcile(key).skipped == .deleting)
+        #expect(cluster.writes.isEmpty)
+    }
+
+    @Test func recreationConfirmsTheOwnerOnceAndFirstCreationNeverReadsIt() throws {
+        try converge()
+        #expect(cluster.liveReads == 0, "creating a graph for the first time costs no extra read")
+        cluster.remove("Service", "ns", "llm-processor")
+        cluster.remove("Deployment", "ns", "llm-processor")
+        let outcome = try reconciler.reconcile(key)
+        #expect(Set(outcome.applied) == ["Service/llm-processor", "Deployment/llm-processor"])
+        #expect(cluster.liveReads == 1)
+    }
+
     @Test func goneObjectIsANoOp() throws {
         let outcome = try reconciler.reconcile(ObjectKey(namespace: "ns", name: "missing"))
         #expect(outcome.skipped == .gone)
