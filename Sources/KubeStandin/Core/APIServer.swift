@@ -108,8 +108,23 @@ public final class APIServer: StandinBackend, Sendable {
         for c in conns { c.finish(.finished) }
     }
 
+    /// Turning the simulator on also schedules Deployments that are not rolled out yet, as the
+    /// deployment controller would reconcile them when it starts.
     public func setReadinessSimulation(delaySeconds: Double?) {
-        state.withLock { $0.readinessDelay = delaySeconds }
+        let after = state.withLock { s -> [AfterLock] in
+            s.readinessDelay = delaySeconds
+            guard delaySeconds != nil, let table = s.tables["deployments.apps"] else { return [] }
+            var after: [AfterLock] = []
+            for stored in table.all {
+                let o = stored.object
+                let gen = o[path: ["metadata", "generation"]]?.intValue ?? 1
+                guard o[path: ["status", "observedGeneration"]]?.intValue != gen, o[path: ["metadata", "deletionTimestamp"]] == nil else { continue }
+                scheduleReadiness(&s, namespace: o[path: ["metadata", "namespace"]]?.stringValue ?? "",
+                                  name: o[path: ["metadata", "name"]]?.stringValue ?? "", generation: gen, after: &after)
+            }
+            return after
+        }
+        runAfter(after)
     }
 
     public func requestCounts() -> [String: Int] { state.withLock { $0.counts } }
