@@ -87,16 +87,22 @@ public final class APIServer: StandinBackend, Sendable {
         }
     }
 
+    /// Each open watch ends with `.cutMidEvent`, its partial being the first half of the event
+    /// line it would have received next (a BOOKMARK at the current resourceVersion).
     public func cutWatches() {
-        let conns = state.withLock { s -> [WatchConnection] in
-            let all = s.watchers.values.flatMap { $0.values.map(\.connection) }
+        let cuts = state.withLock { s -> [(WatchConnection, Data)] in
+            var out: [(WatchConnection, Data)] = []
+            for (gr, ws) in s.watchers {
+                let skeleton = s.registry.info(gr)?.bookmarkSkeleton ?? [:]
+                for w in ws.values {
+                    let line = WatchFrames.bookmark(kind: w.kind, apiVersion: w.apiVersion, rv: s.rv, skeleton: skeleton, initialEventsEnd: false)
+                    out.append((w.connection, Data(line.prefix(line.count / 2))))
+                }
+            }
             s.watchers = [:]
-            return all
+            return out
         }
-        for c in conns {
-            let line = c.lastFrame ?? Data(#"{"type":"BOOKMARK","object":{"kind":"Status","apiVersion":"v1","metadata":{}}}"#.utf8)
-            c.abort(.cutMidEvent(partial: Data(line.prefix(max(1, line.count / 2)))))
-        }
+        for (c, partial) in cuts { c.abort(.cutMidEvent(partial: partial)) }
     }
 
     public func endWatches() {
