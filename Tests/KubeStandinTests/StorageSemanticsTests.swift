@@ -40,6 +40,24 @@ import Testing
         #expect(same.json?[path: ["metadata", "generation"]] == 2)
     }
 
+    @Test func concurrentWritersGetUniqueOrderedResourceVersions() async throws {
+        let server = APIServer()
+        let w = server.watch(CoreFixtures.configMaps, query: ["resourceVersion": String(server.currentResourceVersion)])
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    for i in 0..<25 { _ = server.call("POST", CoreFixtures.configMaps, body: CoreFixtures.configMap("t\(t)-\(i)")) }
+                }
+            }
+        }
+        #expect(await w.wait { $0.count == 200 })
+        let rvs = w.events.compactMap { $0[path: ["object", "metadata", "resourceVersion"]]?.stringValue.flatMap { Int64($0) } }
+        #expect(rvs.count == 200)
+        #expect(rvs == rvs.sorted() && Set(rvs).count == 200)
+        #expect(server.call("GET", CoreFixtures.configMaps).json?["items"]?.arrayValue?.count == 200)
+        w.cancel()
+    }
+
     @Test func statusSubresourceIsolationBothWays() throws {
         let server = APIServer()
         _ = server.call("POST", d, body: CoreFixtures.deployment("web"))
@@ -168,6 +186,15 @@ import Testing
         let forced = server.call("PATCH", path, query: ["fieldManager": "someone-else", "force": "true"], body: other, contentType: "application/apply-patch+yaml")
         #expect(forced.status == 200)
         #expect(forced.json?[path: ["spec", "replicas"]] == 5)
+    }
+
+    @Test func applyConflictMessagesFollowStructuredMergeDiff() {
+        let two = StatusResponses.applyConflict(ApplyConflict(conflicts: [
+            .init(manager: "b", field: ".spec.x"), .init(manager: "a", field: ".spec.replicas"), .init(manager: "a", field: ".spec.y"),
+        ]))
+        #expect(two.message == "Apply failed with 3 conflicts: conflicts with \"a\":\n- .spec.replicas\n- .spec.y\nconflicts with \"b\":\n- .spec.x")
+        #expect(two.details?.causes?.count == 3)
+        #expect(two.code == 409 && two.reason == "Conflict")
     }
 
     @Test func routingErrors() {

@@ -9,7 +9,7 @@ struct Reply {
     var status: Int
     var headers: [(String, String)]
     var body: Data
-    var json: JSONValue? { try? JSONValue(data: body) }
+    var json: JSONValue? { JSONParser.parse(body) }
     var reason: String? { json?["reason"]?.stringValue }
     var message: String? { json?["message"]?.stringValue }
     func header(_ name: String) -> String? { headers.first { $0.0.lowercased() == name }?.1 }
@@ -47,7 +47,7 @@ extension APIServer {
 
 /// Collects a watch stream's frames and its end.
 final class WatchCollector: Sendable {
-    struct State { var frames: [Data] = []; var end: WatchEnd?; var endCount = 0 }
+    struct State { var frames: [Data] = []; var events: [JSONValue] = []; var end: WatchEnd?; var endCount = 0 }
     let state = Mutex(State())
     let stream: (any WatchStream)?
     let immediate: Reply?
@@ -61,12 +61,18 @@ final class WatchCollector: Sendable {
             stream = nil
             immediate = Reply(status: status, headers: headers, body: body)
         }
-        stream?.start(onFrame: { [weak self] f in self?.state.withLock { $0.frames.append(f) } },
+        stream?.start(onFrame: { [weak self] f in
+                          let decoded = JSONParser.parse(f)
+                          self?.state.withLock { s in
+                              s.frames.append(f)
+                              if let decoded { s.events.append(decoded) }
+                          }
+                      },
                       onEnd: { [weak self] e in self?.state.withLock { $0.end = e; $0.endCount += 1 } })
     }
 
     var frames: [Data] { state.withLock { $0.frames } }
-    var events: [JSONValue] { frames.compactMap { try? JSONValue(data: $0) } }
+    var events: [JSONValue] { state.withLock { $0.events } }
     var end: WatchEnd? { state.withLock { $0.end } }
     var endCount: Int { state.withLock { $0.endCount } }
     func types() -> [String] { events.compactMap { $0["type"]?.stringValue } }

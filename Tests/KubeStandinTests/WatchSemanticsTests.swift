@@ -1,5 +1,6 @@
 import Foundation
 import KubeModel
+import Synchronization
 import Testing
 @testable import KubeStandin
 
@@ -149,7 +150,8 @@ import Testing
             return
         }
         #expect(!partial.isEmpty && !partial.contains(UInt8(ascii: "\n")))
-        #expect(String(decoding: partial, as: UTF8.self).hasPrefix("{\"object\":") || String(decoding: partial, as: UTF8.self).hasPrefix("{\"type\":"))
+        #expect(String(decoding: partial, as: UTF8.self).hasPrefix("{\"type\":\"BOOKMARK\",\"object\":{"))
+        #expect(JSONParser.parse(partial) == nil)
         let w2 = server.watch(cm, query: [:])
         server.endWatches()
         #expect(await w2.waitForEnd() == .finished)
@@ -167,4 +169,39 @@ import Testing
         #expect(text.hasSuffix("}\n"))
         w.cancel()
     }
+
+    @Test func slowWatchersAreEnded() async {
+        let server = APIServer(options: .init(watchBacklogLimit: 3))
+        // Never started: nothing is delivered, so frames pile up.
+        let response = server.handle(StandinRequest(method: "GET", path: cm, query: ["watch": "true", "resourceVersion": String(server.currentResourceVersion)]))
+        guard case .watch(let stream) = response else {
+            Issue.record("expected a watch")
+            return
+        }
+        for i in 0..<5 { _ = server.call("POST", cm, body: CoreFixtures.configMap("c\(i)")) }
+        #expect(server.openWatchCount == 0)
+        let collector = WatchCollectorProbe()
+        stream.start(onFrame: { collector.add($0) }, onEnd: { collector.finish($0) })
+        #expect(await eventually { collector.end == .finished })
+        #expect(collector.count == 3)
+    }
+
+    @Test func singleObjectWatchIsNarrowedToTheName() async {
+        let server = APIServer()
+        let w = server.watch(cm + "/b", query: ["resourceVersion": String(server.currentResourceVersion)])
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("a"))
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("b"))
+        #expect(await w.wait { Self.names($0) == ["ADDED b"] })
+        w.cancel()
+    }
+}
+
+/// Records frames and the end of a stream started by hand.
+final class WatchCollectorProbe: Sendable {
+    struct State { var count = 0; var end: WatchEnd? }
+    let state = Mutex(State())
+    func add(_: Data) { state.withLock { $0.count += 1 } }
+    func finish(_ e: WatchEnd) { state.withLock { $0.end = e } }
+    var count: Int { state.withLock { $0.count } }
+    var end: WatchEnd? { state.withLock { $0.end } }
 }

@@ -12,8 +12,16 @@ extension APIServer {
         }
         switch request.method {
         case "GET":
-            guard let name = t.name else {
-                return (request.query["watch"] == "true" || request.query["watch"] == "1") ? watch(request, t) : list(request, t)
+            let isWatch = request.query["watch"] == "true" || request.query["watch"] == "1"
+            guard let name = t.name else { return isWatch ? watch(request, t) : list(request, t) }
+            if isWatch, t.subresource == nil {
+                // The deprecated single-object watch: a watch of the collection narrowed to the name.
+                var narrowed = request
+                let existing = request.query["fieldSelector"].map { $0.isEmpty ? "" : $0 + "," } ?? ""
+                narrowed.query["fieldSelector"] = existing + "metadata.name=\(name)"
+                var collection = t
+                collection.name = nil
+                return watch(narrowed, collection)
             }
             return get(t, name)
         case "POST":
@@ -77,9 +85,13 @@ extension APIServer {
         }
         let crossNamespace = t.info.namespaced && t.namespace == nil
         let stripTypeMeta = !t.info.isCustom
-        let result: Result<JSONValue, APIStatus> = state.withLock { s in
+        let result: ListOutcome = state.withLock { s in
             if let token, token.resourceVersion < s.history.compactedRV {
-                return .failure(StatusResponses.failure(410, StatusReason.expired, StatusResponses.continueTooOld))
+                // As the real server: 410 Expired, whose metadata carries a token that continues
+                // (inconsistently) from the same key at the current resourceVersion.
+                var status = StatusResponses.statusJSON(StatusResponses.failure(410, StatusReason.expired, StatusResponses.continueTooOld))
+                status["metadata"] = ["continue": .string(ContinueToken(resourceVersion: s.rv, start: token.start).encoded())]
+                return .failure410(status)
             }
             let listRV = token?.resourceVersion ?? s.rv
             let gr = t.info.groupResource
@@ -123,8 +135,13 @@ extension APIServer {
         }
         switch result {
         case .success(let v): return json(200, v)
-        case .failure(let status): return StatusResponses.response(status)
+        case .failure410(let status): return json(410, status)
         }
+    }
+
+    enum ListOutcome {
+        case success(JSONValue)
+        case failure410(JSONValue)
     }
 
     // MARK: - Watch
@@ -147,7 +164,7 @@ extension APIServer {
         let conn: WatchConnection = state.withLock { s in
             s.nextWatchID += 1
             let id = s.nextWatchID
-            let conn = WatchConnection(id: id) { [weak self] in
+            let conn = WatchConnection(id: id, backlogLimit: options.watchBacklogLimit) { [weak self] in
                 self?.state.withLock { _ = $0.removeWatcher(gr, id) }
             }
             let requested = Int64(rvParam) ?? 0
@@ -163,18 +180,18 @@ extension APIServer {
                 for n in (ns.map { [$0] } ?? table.namespaces) {
                     for name in table.sortedNames(n) {
                         guard let obj = table.get(n, name)?.object, labels.matches(object: obj), fields.matches(object: obj) else { continue }
-                        _ = conn.enqueue(WatchFrames.event("ADDED", ServerState.withVersion(obj, t.apiVersion)))
+                        _ = conn.enqueue(WatchFrames.event("ADDED", ServerState.withVersion(obj, t.apiVersion)), bounded: false)
                     }
                 }
                 if table.count > 0 { s.tables[gr] = table }
                 if sendInitial {
                     _ = conn.enqueue(WatchFrames.bookmark(kind: t.info.kind, apiVersion: t.apiVersion, rv: s.rv,
-                                                          skeleton: t.info.bookmarkSkeleton, initialEventsEnd: true))
+                                                          skeleton: t.info.bookmarkSkeleton, initialEventsEnd: true), bounded: false)
                 }
             } else {
                 for e in s.history.events(after: requested, groupResource: gr, namespace: ns) {
                     guard let type = ServerState.visibleType(e, labels: labels, fields: fields) else { continue }
-                    _ = conn.enqueue(WatchFrames.event(type.rawValue, ServerState.withVersion(e.object, t.apiVersion)))
+                    _ = conn.enqueue(WatchFrames.event(type.rawValue, ServerState.withVersion(e.object, t.apiVersion)), bounded: false)
                 }
             }
             s.watchers[gr, default: [:]][id] = Watcher(connection: conn, namespace: ns, labels: labels, fields: fields,

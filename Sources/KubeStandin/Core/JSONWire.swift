@@ -14,14 +14,14 @@ enum JSONWire {
 
     static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
-        case .null: out.append(contentsOf: Array("null".utf8))
-        case .bool(let b): out.append(contentsOf: Array((b ? "true" : "false").utf8))
-        case .int(let i): out.append(contentsOf: Array(String(i).utf8))
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             if d.isFinite, d.rounded() == d, abs(d) < 1e15 {
-                out.append(contentsOf: Array(String(Int64(d)).utf8))
+                out.append(contentsOf: String(Int64(d)).utf8)
             } else {
-                out.append(contentsOf: Array(String(d).utf8))
+                out.append(contentsOf: String(d).utf8)
             }
         case .string(let s): writeString(s, into: &out)
         case .array(let a):
@@ -55,7 +55,7 @@ enum JSONWire {
             case 0x0D: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "r"))
             case 0x09: out.append(UInt8(ascii: "\\")); out.append(UInt8(ascii: "t"))
             case 0..<0x20:
-                out.append(contentsOf: Array("\\u00".utf8))
+                out.append(contentsOf: "\\u00".utf8)
                 out.append(hex[Int(byte >> 4)])
                 out.append(hex[Int(byte & 0xF)])
             default: out.append(byte)
@@ -66,6 +66,6 @@ enum JSONWire {
 
     /// Parses a request body; nil when it is not JSON.
     static func decode(_ data: Data) -> JSONValue? {
-        try? JSONValue(data: data)
+        JSONParser.parse(data)
     }
 }

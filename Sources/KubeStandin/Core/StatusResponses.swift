@@ -101,8 +101,20 @@ enum StatusResponses {
     /// Server-side apply conflicts, as transcript 12: `Apply failed with 1 conflict: conflict with "m": .spec.replicas`.
     static func applyConflict(_ conflict: ApplyConflict) -> APIStatus {
         let n = conflict.conflicts.count
-        let items = conflict.conflicts.map { "conflict with \"\($0.manager)\": \($0.field)" }
-        let message = "Apply failed with \(n) conflict\(n == 1 ? "" : "s"): " + items.joined(separator: "\n")
+        // structured-merge-diff's Conflicts.Error(): one conflict inline, several grouped by manager.
+        let text: String
+        if n == 1, let c = conflict.conflicts.first {
+            text = "conflict with \"\(c.manager)\": \(c.field)"
+        } else {
+            var lines: [String] = []
+            let managers = Set(conflict.conflicts.map(\.manager)).sorted()
+            for m in managers {
+                lines.append("conflicts with \"\(m)\":")
+                for c in conflict.conflicts where c.manager == m { lines.append("- \(c.field)") }
+            }
+            text = lines.joined(separator: "\n")
+        }
+        let message = "Apply failed with \(n) conflict\(n == 1 ? "" : "s"): " + text
         let causes = conflict.conflicts.map {
             APIStatus.Cause(reason: "FieldManagerConflict", message: "conflict with \"\($0.manager)\"", field: $0.field)
         }

@@ -2,9 +2,10 @@ import Dispatch
 import Foundation
 import Synchronization
 
-/// Tuning: how many frames a watcher may have queued and undelivered before the server drops it,
-/// as kube-apiserver ends watchers whose result channel stays full (the client then rewatches).
-let maxPendingWatchFrames = 100_000
+/// Tuning: the default number of frames a watcher may have queued and undelivered before the
+/// server drops it, as kube-apiserver ends watchers whose result channel stays full (the client
+/// then rewatches). Large enough for a benchmark's burst of thousands of objects.
+public let defaultWatchBacklogLimit = 100_000
 
 /// One open watch as the transport sees it (`WatchStream`). The server enqueues frames (under its
 /// store lock, so they are in commit order); this class delivers them on its own serial queue.
@@ -31,8 +32,11 @@ final class WatchConnection: WatchStream, Sendable {
     private let state = Mutex(State())
     private let onCancel: @Sendable () -> Void
 
-    init(id: Int, onCancel: @escaping @Sendable () -> Void) {
+    private let backlogLimit: Int
+
+    init(id: Int, backlogLimit: Int = defaultWatchBacklogLimit, onCancel: @escaping @Sendable () -> Void) {
         self.id = id
+        self.backlogLimit = backlogLimit
         self.queue = DispatchQueue(label: "kube-standin.watch.\(id)")
         self.onCancel = onCancel
     }
@@ -61,11 +65,12 @@ final class WatchConnection: WatchStream, Sendable {
     }
 
     /// Queues one frame; false when the watcher is too far behind (the caller then ends it).
-    func enqueue(_ frame: Data) -> Bool {
+    /// `bounded: false` is for the initial events of a watch, which the limit does not apply to.
+    func enqueue(_ frame: Data, bounded: Bool = true) -> Bool {
         state.withLock { s in
             if s.end != nil { return true }
             s.pending += 1
-            if s.pending > maxPendingWatchFrames { return false }
+            if bounded && s.pending > backlogLimit { s.pending -= 1; return false }
             if s.started { queue.async { self.deliver(frame) } } else { s.buffered.append(frame) }
             return true
         }
@@ -73,21 +78,29 @@ final class WatchConnection: WatchStream, Sendable {
 
     /// Ends the stream after the frames already queued (first end wins).
     func finish(_ end: WatchEnd) {
-        state.withLock { s in
-            guard s.end == nil else { return }
+        let idle = state.withLock { s -> [TimerBox] in
+            guard s.end == nil else { return [] }
             s.end = end
-            if s.started { queue.async { self.deliverEnd() } }
+            if s.started { queue.async { self.deliverEnd() }; return [] }
+            let t = s.timers
+            s.timers = []
+            return t
         }
+        for t in idle { t.timer.cancel() }
     }
 
     /// Ends the stream at once, dropping queued frames (used for cut-mid-event faults).
     func abort(_ end: WatchEnd) {
-        state.withLock { s in
-            guard s.end == nil else { return }
+        let idle = state.withLock { s -> [TimerBox] in
+            guard s.end == nil else { return [] }
             s.end = end
             s.cancelled = true
-            if s.started { queue.async { self.deliverEnd() } }
+            if s.started { queue.async { self.deliverEnd() }; return [] }
+            let t = s.timers
+            s.timers = []
+            return t
         }
+        for t in idle { t.timer.cancel() }
     }
 
     var lastFrame: Data? { state.withLock { $0.lastFrame } }
@@ -97,7 +110,7 @@ final class WatchConnection: WatchStream, Sendable {
     func own(_ timer: DispatchSourceTimer) {
         let box = TimerBox(timer)
         let keep = state.withLock { s -> Bool in
-            if s.endDelivered { return false }
+            if s.endDelivered || (s.end != nil && !s.started) { return false }
             s.timers.append(box)
             return true
         }
