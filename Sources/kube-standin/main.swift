@@ -21,6 +21,9 @@ struct KubeStandinCommand: ParsableCommand {
     @Flag(help: "Serve TLS with a CA, server and client certificates generated into a temporary directory.")
     var tlsSelfSigned = false
 
+    @Flag(help: "Offer HTTP/2 over ALPN (with TLS).")
+    var http2 = false
+
     @Option(help: "Server certificate (PEM).")
     var tlsCertFile: String?
 
@@ -52,6 +55,7 @@ struct KubeStandinCommand: ParsableCommand {
         if clientCAFile != nil && tlsCertFile == nil && !tlsSelfSigned {
             throw ValidationError("--client-ca-file needs TLS (--tls-cert-file/--tls-key-file or --tls-self-signed)")
         }
+        if http2 && !tlsSelfSigned && tlsCertFile == nil { throw ValidationError("--http2 needs TLS (HTTP/2 is negotiated over ALPN)") }
         if port < 0 || port > 65535 { throw ValidationError("--port must be 0...65535") }
         for t in tokens where t.isEmpty || t.hasPrefix("=") { throw ValidationError("--token needs TOKEN or TOKEN=USER, got \"\(t)\"") }
     }
@@ -61,7 +65,7 @@ struct KubeStandinCommand: ParsableCommand {
         let tls = try StandinFlags.tlsOptions(selfSigned: tlsSelfSigned, certFile: tlsCertFile, keyFile: tlsKeyFile, clientCAFile: clientCAFile)
         let backend = makeBackend(historySize: historySize)
         if let ms = simulateReadinessMs { backend.setReadinessSimulation(delaySeconds: Double(ms) / 1000) }
-        let server = StandinServer(backend: backend, options: .init(host: host, port: port, tls: tls, tokens: tokenUsers.map))
+        let server = StandinServer(backend: backend, options: .init(host: host, port: port, tls: tls, tokens: tokenUsers.map, http2: http2))
         let url = try server.start()
         if let path = writeKubeconfig {
             let token = tokenUsers.first

@@ -100,3 +100,35 @@ import KubeStandin
         #expect(try c.get(cm, namespace: "default", name: "kept")[path: ["metadata", "name"]] == "kept", "state survives the drop")
     }
 }
+
+/// The client's HTTP/2 path (libcurl picks `h2` over ALPN) against the real stand-in.
+@Suite struct StandinClientHTTP2Tests {
+    @Test func verbsAndWatchesOverHTTP2() throws {
+        let h = try StandinHarness(http2: true)
+        defer { h.stop() }
+        let c = try h.admin()
+        let cm = ResourceDescriptor.configMaps
+        let list = try c.list(cm, namespace: "default")
+        let rv = try #require(list[path: ["metadata", "resourceVersion"]]?.stringValue)
+        let watch = BackgroundWatch(c, cm, namespace: "default", options: WatchOptions(resourceVersion: rv))
+        defer { watch.cancel.cancel() }
+        #expect(waitUntil { h.api.openWatchCount == 1 })
+        // Requests share the connection with the open watch (HTTP/2 streams).
+        _ = try c.create(cm, namespace: "default", body: configMapJSON("a", data: ["k": "v"]))
+        _ = try c.patch(cm, namespace: "default", name: "a", patch: .merge(["data": ["k": "w"]]))
+        let blob = String(repeating: "q", count: 2 * 1024 * 1024)
+        _ = try c.create(cm, namespace: "default", body: configMapJSON("big", data: ["blob": blob]))
+        #expect(waitUntil { watch.seen == ["ADDED a", "MODIFIED a", "ADDED big"] })
+        #expect(watch.objects.withLock { $0.last?[path: ["data", "blob"]]?.stringValue?.count } == blob.count)
+        h.api.faults.failNext(1, .init(verb: "get"), with: .init(status: 429, retryAfter: 1))
+        #expect(try c.get(cm, namespace: "default", name: "a")[path: ["data", "k"]] == "w")
+        #expect(h.api.requestCounts()["get configmaps"] == 2)
+        #expect(h.server.http2Connections >= 1)
+        watch.cancel.cancel()
+        #expect(waitUntil { watch.finished })
+        // libcurl sends the cancelled stream's RST_STREAM with the connection's next frames,
+        // so the server learns of the cancellation once the client uses the connection again.
+        _ = try c.list(cm, namespace: "default")
+        #expect(waitUntil { h.api.openWatchCount == 0 })
+    }
+}

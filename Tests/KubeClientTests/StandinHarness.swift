@@ -25,10 +25,10 @@ final class StandinHarness: Sendable {
     let pki: StandinPKI.Bundle
     let tempDir: String
 
-    init(tokens: [String: String] = [StandinHarness.adminToken: "admin"]) throws {
+    init(tokens: [String: String] = [StandinHarness.adminToken: "admin"], http2: Bool = false) throws {
         pki = try standinPKI.get()
         api = APIServer(options: APIServer.Options(bookmarkInterval: Self.bookmarkInterval))
-        server = StandinServer(backend: api, options: .init(tls: pki.serverTLS(clientCertificates: true), tokens: tokens))
+        server = StandinServer(backend: api, options: .init(tls: pki.serverTLS(clientCertificates: true), tokens: tokens, http2: http2))
         url = try server.start()
         tempDir = FileManager.default.temporaryDirectory.appendingPathComponent("standin-client-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: tempDir, withIntermediateDirectories: true)

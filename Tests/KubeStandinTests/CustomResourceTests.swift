@@ -93,6 +93,18 @@ import Testing
         #expect(server.requestCounts()["update widgets.example.com/status"] == 1)
     }
 
+    @Test func generationOfCustomResourcesTracksSpecOnly() throws {
+        let server = Self.serverWithCRD()
+        _ = server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2]))
+        let st = server.call("PATCH", Self.widgets + "/w/status", body: ["status": ["ready": true]], contentType: "application/merge-patch+json")
+        #expect(st.json?[path: ["metadata", "generation"]] == 1)
+        let meta = server.call("PATCH", Self.widgets + "/w", body: ["metadata": ["annotations": ["a": "b"]]], contentType: "application/merge-patch+json")
+        #expect(meta.json?[path: ["metadata", "generation"]] == 1)
+        let spec = server.call("PATCH", Self.widgets + "/w", body: ["spec": ["size": 3]], contentType: "application/merge-patch+json")
+        #expect(spec.json?[path: ["metadata", "generation"]] == 2)
+        #expect(spec.json?[path: ["status", "ready"]] == true)
+    }
+
     @Test func deletingTheCRDRemovesTheResourceAndItsObjects() async {
         let server = Self.serverWithCRD()
         _ = server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2]))

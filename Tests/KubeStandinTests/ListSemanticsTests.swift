@@ -104,6 +104,13 @@ import Testing
         #expect(r.status == 410)
         #expect(r.reason == "Expired")
         #expect(r.message?.hasPrefix("The provided continue parameter is too old to display a consistent list result.") == true)
+        // The Status carries a token continuing from the same key at the current resourceVersion.
+        let fresh = r.json?[path: ["metadata", "continue"]]?.stringValue.flatMap { ContinueToken(decoding: $0) }
+        #expect(fresh?.start == "cm-0")
+        #expect(fresh?.resourceVersion == server.currentResourceVersion)
+        let rest = server.call("GET", CoreFixtures.configMaps, query: ["continue": r.json?[path: ["metadata", "continue"]]?.stringValue ?? ""])
+        #expect(rest.status == 200)
+        #expect(rest.json?["items"]?.arrayValue?.first?[path: ["metadata", "name"]] == "cm-1")
         #expect(server.call("GET", CoreFixtures.configMaps, query: ["continue": "garbage!"]).status == 400)
     }
 

@@ -64,6 +64,20 @@ import Testing
         #expect(server.call("GET", d + "/web").json?[path: ["status", "observedGeneration"]] == 2)
     }
 
+    @Test func turningTheSimulatorOnRollsOutExistingDeployments() throws {
+        let scheduler = ManualScheduler()
+        let server = APIServer(options: .init(scheduler: scheduler))
+        _ = server.call("POST", d, body: CoreFixtures.deployment("web", replicas: 2))
+        server.setReadinessSimulation(delaySeconds: 1)
+        scheduler.runAll()
+        #expect(server.call("GET", d + "/web").json?[path: ["status", "availableReplicas"]] == 2)
+        // Rolling out again at the same generation writes nothing.
+        let rv = server.currentResourceVersion
+        server.unblockReadiness(namespace: "default", name: "web")
+        scheduler.runAll()
+        #expect(server.currentResourceVersion == rv)
+    }
+
     @Test func simulatorOffWritesNothing() {
         let scheduler = ManualScheduler()
         let server = APIServer(options: .init(scheduler: scheduler))

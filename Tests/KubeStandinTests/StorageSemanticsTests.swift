@@ -40,6 +40,24 @@ import Testing
         #expect(same.json?[path: ["metadata", "generation"]] == 2)
     }
 
+    @Test func concurrentWritersGetUniqueOrderedResourceVersions() async throws {
+        let server = APIServer()
+        let w = server.watch(CoreFixtures.configMaps, query: ["resourceVersion": String(server.currentResourceVersion)])
+        await withTaskGroup(of: Void.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    for i in 0..<25 { _ = server.call("POST", CoreFixtures.configMaps, body: CoreFixtures.configMap("t\(t)-\(i)")) }
+                }
+            }
+        }
+        #expect(await w.wait { $0.count == 200 })
+        let rvs = w.events.compactMap { $0[path: ["object", "metadata", "resourceVersion"]]?.stringValue.flatMap { Int64($0) } }
+        #expect(rvs.count == 200)
+        #expect(rvs == rvs.sorted() && Set(rvs).count == 200)
+        #expect(server.call("GET", CoreFixtures.configMaps).json?["items"]?.arrayValue?.count == 200)
+        w.cancel()
+    }
+
     @Test func statusSubresourceIsolationBothWays() throws {
         let server = APIServer()
         _ = server.call("POST", d, body: CoreFixtures.deployment("web"))

@@ -150,7 +150,8 @@ import Testing
             return
         }
         #expect(!partial.isEmpty && !partial.contains(UInt8(ascii: "\n")))
-        #expect(String(decoding: partial, as: UTF8.self).hasPrefix("{\"object\":") || String(decoding: partial, as: UTF8.self).hasPrefix("{\"type\":"))
+        #expect(String(decoding: partial, as: UTF8.self).hasPrefix("{\"type\":\"BOOKMARK\",\"object\":{"))
+        #expect(JSONParser.parse(partial) == nil)
         let w2 = server.watch(cm, query: [:])
         server.endWatches()
         #expect(await w2.waitForEnd() == .finished)

@@ -85,9 +85,13 @@ extension APIServer {
         }
         let crossNamespace = t.info.namespaced && t.namespace == nil
         let stripTypeMeta = !t.info.isCustom
-        let result: Result<JSONValue, APIStatus> = state.withLock { s in
+        let result: ListOutcome = state.withLock { s in
             if let token, token.resourceVersion < s.history.compactedRV {
-                return .failure(StatusResponses.failure(410, StatusReason.expired, StatusResponses.continueTooOld))
+                // As the real server: 410 Expired, whose metadata carries a token that continues
+                // (inconsistently) from the same key at the current resourceVersion.
+                var status = StatusResponses.statusJSON(StatusResponses.failure(410, StatusReason.expired, StatusResponses.continueTooOld))
+                status["metadata"] = ["continue": .string(ContinueToken(resourceVersion: s.rv, start: token.start).encoded())]
+                return .failure410(status)
             }
             let listRV = token?.resourceVersion ?? s.rv
             let gr = t.info.groupResource
@@ -131,8 +135,13 @@ extension APIServer {
         }
         switch result {
         case .success(let v): return json(200, v)
-        case .failure(let status): return StatusResponses.response(status)
+        case .failure410(let status): return json(410, status)
         }
+    }
+
+    enum ListOutcome {
+        case success(JSONValue)
+        case failure410(JSONValue)
     }
 
     // MARK: - Watch

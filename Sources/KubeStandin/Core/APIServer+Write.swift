@@ -207,7 +207,7 @@ extension APIServer {
         obj["kind"] = .string(info.kind)
         obj["apiVersion"] = .string(t.apiVersion)
         if t.subresource != "status" { applyDefaults(&obj, t) } else if let sc = schema(t) { sc.prune(&obj) }
-        if info.hasGeneration, Self.specPart(obj) != Self.specPart(old) {
+        if info.hasGeneration, Self.specPart(obj, info) != Self.specPart(old, info) {
             obj[path: ["metadata", "generation"]] = .int((old[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
         }
         let errors = validate(obj, t, operation: .update, old: old)
@@ -239,10 +239,11 @@ extension APIServer {
         return (json(200, ServerState.withVersion(stored, t.apiVersion)), after)
     }
 
-    /// Everything but metadata and status: what `generation` tracks.
-    static func specPart(_ o: JSONValue) -> JSONValue {
+    /// Everything but metadata (and status, when it is a subresource): what `generation` tracks.
+    static func specPart(_ o: JSONValue, _ info: ResourceInfo) -> JSONValue {
         var x = o.objectValue ?? [:]
-        for k in ["metadata", "status", "kind", "apiVersion"] { x[k] = nil }
+        for k in ["metadata", "kind", "apiVersion"] { x[k] = nil }
+        if info.hasStatus { x["status"] = nil }
         return .object(x)
     }
 

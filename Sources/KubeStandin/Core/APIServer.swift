@@ -87,16 +87,22 @@ public final class APIServer: StandinBackend, Sendable {
         }
     }
 
+    /// Each open watch ends with `.cutMidEvent`, its partial being the first half of the event
+    /// line it would have received next (a BOOKMARK at the current resourceVersion).
     public func cutWatches() {
-        let conns = state.withLock { s -> [WatchConnection] in
-            let all = s.watchers.values.flatMap { $0.values.map(\.connection) }
+        let cuts = state.withLock { s -> [(WatchConnection, Data)] in
+            var out: [(WatchConnection, Data)] = []
+            for (gr, ws) in s.watchers {
+                let skeleton = s.registry.info(gr)?.bookmarkSkeleton ?? [:]
+                for w in ws.values {
+                    let line = WatchFrames.bookmark(kind: w.kind, apiVersion: w.apiVersion, rv: s.rv, skeleton: skeleton, initialEventsEnd: false)
+                    out.append((w.connection, Data(line.prefix(line.count / 2))))
+                }
+            }
             s.watchers = [:]
-            return all
+            return out
         }
-        for c in conns {
-            let line = c.lastFrame ?? Data(#"{"type":"BOOKMARK","object":{"kind":"Status","apiVersion":"v1","metadata":{}}}"#.utf8)
-            c.abort(.cutMidEvent(partial: Data(line.prefix(max(1, line.count / 2)))))
-        }
+        for (c, partial) in cuts { c.abort(.cutMidEvent(partial: partial)) }
     }
 
     public func endWatches() {
@@ -108,8 +114,23 @@ public final class APIServer: StandinBackend, Sendable {
         for c in conns { c.finish(.finished) }
     }
 
+    /// Turning the simulator on also schedules Deployments that are not rolled out yet, as the
+    /// deployment controller would reconcile them when it starts.
     public func setReadinessSimulation(delaySeconds: Double?) {
-        state.withLock { $0.readinessDelay = delaySeconds }
+        let after = state.withLock { s -> [AfterLock] in
+            s.readinessDelay = delaySeconds
+            guard delaySeconds != nil, let table = s.tables["deployments.apps"] else { return [] }
+            var after: [AfterLock] = []
+            for stored in table.all {
+                let o = stored.object
+                let gen = o[path: ["metadata", "generation"]]?.intValue ?? 1
+                guard o[path: ["status", "observedGeneration"]]?.intValue != gen, o[path: ["metadata", "deletionTimestamp"]] == nil else { continue }
+                scheduleReadiness(&s, namespace: o[path: ["metadata", "namespace"]]?.stringValue ?? "",
+                                  name: o[path: ["metadata", "name"]]?.stringValue ?? "", generation: gen, after: &after)
+            }
+            return after
+        }
+        runAfter(after)
     }
 
     public func requestCounts() -> [String: Int] { state.withLock { $0.counts } }

@@ -42,6 +42,12 @@ extension APIServer {
                   let old = s.get(ref.groupResource, namespace, name)?.object,
                   old[path: ["metadata", "generation"]]?.intValue == generation,
                   old[path: ["metadata", "deletionTimestamp"]] == nil else { return }
+            let replicas = old[path: ["spec", "replicas"]]?.intValue ?? 1
+            if old[path: ["status", "observedGeneration"]]?.intValue == generation,
+               (old[path: ["status", "availableReplicas"]]?.intValue ?? 0) == replicas,
+               (old[path: ["status", "conditions"]]?.arrayValue ?? []).contains(where: { $0["type"] == "Available" && $0["status"] == "True" }) {
+                return  // already rolled out at this generation: nothing to write
+            }
             let time = timestamp()
             var obj = old
             let template = old[path: ["spec", "template"]] ?? [:]
@@ -49,7 +55,6 @@ extension APIServer {
             if revision == 0 || s.rolledOutTemplates[ref] != template { revision += 1 }
             s.rolledOutTemplates[ref] = template
             obj[path: ["metadata", "annotations", "deployment.kubernetes.io/revision"]] = .string(String(revision))
-            let replicas = old[path: ["spec", "replicas"]]?.intValue ?? 1
             let previous = old[path: ["status", "conditions"]]?.arrayValue ?? []
             func condition(_ type: String, _ reason: String, _ message: String) -> JSONValue {
                 let prior = previous.first { $0["type"]?.stringValue == type }

@@ -19,6 +19,11 @@ final class ConnectionRegistry: Sendable {
     var count: Int { channels.withLock { $0.count } }
     var acceptedCount: Int { accepted.withLock { $0 } }
 
+    /// Connections that negotiated HTTP/2 over ALPN.
+    let http2 = Mutex(0)
+    func http2Negotiated() { http2.withLock { $0 += 1 } }
+    var http2Count: Int { http2.withLock { $0 } }
+
     /// Closes every connection at once (in-flight requests and watches are cut).
     func closeAll() {
         for channel in all { channel.close(promise: nil) }

@@ -4,7 +4,7 @@ import NIOFoundationCompat
 import NIOHTTP1
 import NIOSSL
 
-/// Serves one connection: authenticates and authorizes each aggregated request, applies the
+/// Serves one HTTP/1.1 connection or one HTTP/2 stream: authenticates and authorizes each aggregated request, applies the
 /// transport's delay fault, asks the backend off the event loop, and writes its answer.
 ///
 /// Guarantees: one request is answered at a time per connection (the pipelining handler before
@@ -30,21 +30,24 @@ final class StandinHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     let shared: ServerShared
+    /// True on an HTTP/2 stream channel, whose parent is the TCP connection (an HTTP/1.1
+    /// connection's parent is the listening socket, on another event loop).
+    let isHTTP2Stream: Bool
     private var watch: (any WatchStream)?
     /// The verified client certificate's CN, looked up once per connection (`.some(nil)`: none).
     private var certificateUser: String??
 
-    init(shared: ServerShared) {
+    init(shared: ServerShared, isHTTP2Stream: Bool = false) {
         self.shared = shared
+        self.isHTTP2Stream = isHTTP2Stream
     }
 
-    func channelActive(context: ChannelHandlerContext) {
-        shared.connections.add(context.channel)
-        context.fireChannelActive()
+    /// The TCP connection's channel (same event loop as this handler's).
+    private func connection(_ context: ChannelHandlerContext) -> any Channel {
+        isHTTP2Stream ? (context.channel.parent ?? context.channel) : context.channel
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        shared.connections.remove(context.channel)
         if let stream = watch {
             watch = nil
             stream.cancel()
@@ -68,7 +71,7 @@ final class StandinHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         let shared = self.shared
 
         if request.path.hasPrefix(ControlPath.prefix) {
-            guard Self.isLoopback(context.channel.remoteAddress) else {
+            guard Self.isLoopback(connection(context).remoteAddress) else {
                 write(ControlPath.error(403, "the control path answers loopback clients only"), exchange, context: context, after: nil)
                 return
             }
@@ -186,7 +189,7 @@ final class StandinHTTPHandler: ChannelInboundHandler, RemovableChannelHandler {
         if let cached = certificateUser { return cached }
         var user: String?
         if shared.clientCertificates,
-           let tls = try? context.pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
+           let tls = try? connection(context).pipeline.syncOperations.handler(type: NIOSSLServerHandler.self),
            let certificate = tls.peerCertificate,
            let der = try? certificate.toDERBytes() {
             user = CertificateSubject.commonName(der: der)

@@ -6,8 +6,8 @@ import NIOPosix
 import NIOSSL
 import Synchronization
 
-/// The stand-in kube-apiserver's transport: HTTP/1.1 with keep-alive (optionally over TLS) on
-/// SwiftNIO, in front of any `StandinBackend` (the core's `APIServer`, or a test fake).
+/// The stand-in kube-apiserver's transport: HTTP/1.1 with keep-alive (optionally over TLS, and
+/// HTTP/2 over ALPN when `Options.http2`) on SwiftNIO, in front of any `StandinBackend` (the core's `APIServer`, or a test fake).
 ///
 /// Guarantees: thread-safe; `start` returns once the socket listens; request bodies up to
 /// `maxBodyBytes` are accepted (larger ones get 413); the backend is called off the event loops;
@@ -51,13 +51,17 @@ public final class StandinServer: Sendable {
         public var tokens: [String: String]
         /// Event-loop threads. Two suffice: loops only parse and write; the backend runs on Dispatch.
         public var eventLoopThreads: Int
+        /// Offer HTTP/2 over ALPN (TLS only; clients that do not pick `h2` get HTTP/1.1).
+        public var http2: Bool
 
-        public init(host: String = "127.0.0.1", port: Int = 0, tls: TLSOptions? = nil, tokens: [String: String] = [:], eventLoopThreads: Int = 2) {
+        public init(host: String = "127.0.0.1", port: Int = 0, tls: TLSOptions? = nil, tokens: [String: String] = [:],
+                    eventLoopThreads: Int = 2, http2: Bool = false) {
             self.host = host
             self.port = port
             self.tls = tls
             self.tokens = tokens
             self.eventLoopThreads = eventLoopThreads
+            self.http2 = http2
         }
 
         /// True when tokens or a client CA are configured: then every API request must authenticate.
@@ -91,7 +95,8 @@ public final class StandinServer: Sendable {
     @discardableResult
     public func start() throws -> URL {
         if let url = running.withLock({ $0?.url }) { return url }
-        let sslContext = try options.tls.map(ServerTLS.makeContext)
+        let http2 = options.http2
+        let sslContext = try options.tls.map { try ServerTLS.makeContext($0, http2: http2) }
         let shared = ServerShared(
             backend: backend,
             authenticator: Authenticator(tokens: options.tokens, required: options.authenticationRequired),
@@ -104,13 +109,7 @@ public final class StandinServer: Sendable {
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let sync = channel.pipeline.syncOperations
-                    if let sslContext { try sync.addHandler(NIOSSLServerHandler(context: sslContext)) }
-                    try sync.configureHTTPServerPipeline(withPipeliningAssistance: true, withErrorHandling: true)
-                    try sync.addHandler(NIOHTTPServerRequestAggregator(maxContentLength: Self.maxBodyBytes))
-                    try sync.addHandler(StandinHTTPHandler(shared: shared))
-                }
+                ConnectionPipeline.configure(channel, shared: shared, tls: sslContext, http2: http2)
             }
         let channel: any Channel
         do {
@@ -134,6 +133,9 @@ public final class StandinServer: Sendable {
 
     /// Connections accepted since this server was created (keep-alive tests count reuse with it).
     public var acceptedConnections: Int { connections.acceptedCount }
+
+    /// Connections that negotiated HTTP/2 since this server was created.
+    public var http2Connections: Int { connections.http2Count }
 
     /// Stops gracefully: no new connections, open watches end normally (`backend.endWatches()`,
     /// which ends every watch of the backend), answers in flight are written, then every

@@ -22,12 +22,8 @@ import KubeModel
             #expect(backend.requests.first?.user == "alice")
 
             let wrong = try kubeconfigClient(server.kubeconfig(user: "eve", token: "not-a-token"))
-            #expect(throws: KubeError.self) { _ = try wrong.get(ResourceDescriptor.pods, namespace: "ns", name: "p") }
-            do {
-                _ = try wrong.get(ResourceDescriptor.pods, namespace: "ns", name: "p")
-            } catch let error as KubeError {
-                #expect(error.isUnauthorized)
-            }
+            let error = #expect(throws: KubeError.self) { _ = try wrong.get(ResourceDescriptor.pods, namespace: "ns", name: "p") }
+            #expect(error?.isUnauthorized == true)
             #expect(backend.requests.count == 1, "unauthenticated requests never reach the backend")
         }
     }
