@@ -105,6 +105,27 @@ import Testing
         #expect(spec.json?[path: ["status", "ready"]] == true)
     }
 
+    @Test func servedVersionsShareStorageAndAnswerInTheRequestedVersion() async throws {
+        var crd = Self.crd
+        var v1 = try #require(crd[path: ["spec", "versions"]]?.arrayValue?.first)
+        var beta = v1
+        beta["name"] = "v1beta1"
+        beta["storage"] = false
+        v1["storage"] = true
+        crd[path: ["spec", "versions"]] = [beta, v1]
+        let server = APIServer()
+        #expect(server.call("POST", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", body: crd).status == 201)
+        let group = try #require(server.call("GET", "/apis/example.com").json)
+        #expect(group[path: ["preferredVersion", "version"]] == "v1")
+        #expect(group["versions"]?.arrayValue?.count == 2)
+        let betaPath = "/apis/example.com/v1beta1/namespaces/default/widgets"
+        let w = server.watch(betaPath, query: ["resourceVersion": String(server.currentResourceVersion)])
+        _ = server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2]))
+        #expect(server.call("GET", betaPath + "/w").json?["apiVersion"] == "example.com/v1beta1")
+        #expect(await w.wait { $0.first?[path: ["object", "apiVersion"]] == "example.com/v1beta1" })
+        w.cancel()
+    }
+
     @Test func deletingTheCRDRemovesTheResourceAndItsObjects() async {
         let server = Self.serverWithCRD()
         _ = server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2]))

@@ -134,6 +134,14 @@ import Testing
         #expect(server.call("GET", "/api/v1/namespaces/team").status == 404)
     }
 
+    @Test func systemNamespacesMayNotBeDeleted() {
+        let server = APIServer()
+        let r = server.call("DELETE", "/api/v1/namespaces/default")
+        #expect(r.status == 403)
+        #expect(r.message == "namespaces \"default\" is forbidden: this namespace may not be deleted")
+        #expect(server.call("DELETE", "/api/v1/namespaces/kube-node-lease").status == 200)
+    }
+
     @Test func deleteCollectionBySelector() {
         let server = APIServer()
         _ = server.call("POST", cm, body: CoreFixtures.configMap("a", labels: ["x": "1"]))

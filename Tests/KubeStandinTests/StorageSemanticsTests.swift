@@ -121,6 +121,19 @@ import Testing
         #expect(name.dropFirst(4).allSatisfy { "bcdfghjklmnpqrstvwxz2456789".contains($0) })
     }
 
+    @Test func secretStringDataIsMergedIntoData() throws {
+        let server = APIServer()
+        let r = server.call("POST", "/api/v1/namespaces/default/secrets", body: [
+            "apiVersion": "v1", "kind": "Secret", "metadata": ["name": "s"],
+            "data": ["a": "eA==", "b": "eQ=="], "stringData": ["b": "hello"],
+        ])
+        #expect(r.status == 201)
+        let o = try #require(r.json)
+        #expect(o["stringData"] == nil)
+        #expect(o["data"] == ["a": "eA==", "b": "aGVsbG8="])
+        #expect(o["type"] == "Opaque")
+    }
+
     @Test func dryRunValidatesWithoutStoring() {
         let server = APIServer()
         let rv = server.currentResourceVersion

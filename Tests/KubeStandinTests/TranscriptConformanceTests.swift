@@ -187,8 +187,8 @@ enum Shape {
         var watchTypesCompared = 0
         for t in try Self.transcripts() {
             // 22 (401 Unauthorized) is decided by the transport's authentication, before the core
-            // sees a request: covered by the HTTP transport's tests (StandinServer token auth →
-            // 401 Status body), not here.
+            // sees a request: covered by ServerAuthTests.unauthorizedBodyIsTheRealServersByteForByte
+            // (Tests/KubeStandinTests/HTTP/ServerAuthTests.swift, the StandinServer's tests).
             if t.status == 401 { continue }
             var query = t.query
             if let rv = query["resourceVersion"], let mapped = rvMap[rv] { query["resourceVersion"] = mapped }

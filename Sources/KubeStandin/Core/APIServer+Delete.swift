@@ -3,6 +3,8 @@ import KubeModel
 
 /// Tuning: the finalizers the real server and its controllers use for deletion policies.
 let foregroundDeletionFinalizer = "foregroundDeletion"
+/// Namespaces kube-apiserver's NamespaceLifecycle admission refuses to delete.
+let protectedNamespaces: Set<String> = ["default", "kube-system", "kube-public"]
 
 /// DELETE of one object and of collections: preconditions, finalizers, propagation policies.
 extension APIServer {
@@ -68,6 +70,11 @@ extension APIServer {
         }
         var after: [AfterLock] = []
         if info.groupResource == "namespaces" {
+            if protectedNamespaces.contains(name) {
+                return (StatusResponses.response(StatusResponses.failure(403, StatusReason.forbidden,
+                    "namespaces \"\(name)\" is forbidden: this namespace may not be deleted",
+                    details: .init(name: name, kind: "namespaces"))), [])
+            }
             markDeleting(&obj, info)
             obj[path: ["status", "phase"]] = "Terminating"
             let committed = s.commit(info, "", name, obj)

@@ -359,6 +359,7 @@ extension APIServer {
     func schema(_ t: Target) -> StructuralSchema? { t.info.isCustom ? t.info.schemas[t.version] : nil }
 
     func applyDefaults(_ obj: inout JSONValue, _ t: Target) {
+        Conversion.apply(to: &obj, t.info)
         if let sc = schema(t) {
             sc.prune(&obj)
             sc.applyDefaults(to: &obj)
