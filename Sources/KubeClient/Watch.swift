@@ -49,55 +49,33 @@ extension KubeClient {
     /// Throws `KubeError.expired` for an ERROR event carrying 410/Expired, `KubeError.api` for
     /// other ERROR events, `KubeError.decoding` for malformed lines.
     public static func decodeWatchLine<T: Decodable>(_ line: Data, as: T.Type) throws -> WatchEvent<T> {
-        // Object events (nearly all of them) decode in one typed pass; ERROR and BOOKMARK lines,
-        // and lines the typed pass rejects (to report why), take the untyped path below.
-        if let typed = try? JSONDecoder().decode(TypedWatchEnvelope<T>.self, from: line) {
-            switch typed.type {
-            case .added: return .added(typed.object)
-            case .modified: return .modified(typed.object)
-            case .deleted: return .deleted(typed.object)
-            case .bookmark, .error: break
-            }
+        // One parse of the line, then the object is read from the tree (no second pass over text).
+        guard let envelope = JSONParser.parse(line), let typeName = envelope["type"]?.stringValue,
+              let type = WatchEventType(rawValue: typeName), let object = envelope["object"]
+        else {
+            throw KubeError.decoding("watch event is not a JSON {type, object} line: \(String(decoding: line.prefix(200), as: UTF8.self))")
         }
-        let envelope: WatchEnvelope
-        do {
-            envelope = try JSONDecoder().decode(WatchEnvelope.self, from: line)
-        } catch {
-            throw KubeError.decoding("watch event is not valid JSON: \(error)")
-        }
-        switch envelope.type {
+        switch type {
         case .error:
-            let status = (try? envelope.object.decode(as: APIStatus.self)) ?? APIStatus(message: envelope.object.jsonString())
+            let status = (try? object.decode(as: APIStatus.self)) ?? APIStatus(message: object.jsonString())
             if status.code == 410 || status.reason == StatusReason.expired || status.reason == StatusReason.gone { throw KubeError.expired(status) }
             throw KubeError.api(code: status.code ?? 500, status: status)
         case .bookmark:
-            let rv = envelope.object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
-            let end = envelope.object[path: ["metadata", "annotations", initialEventsEndAnnotation]]?.stringValue == "true"
+            let rv = object[path: ["metadata", "resourceVersion"]]?.stringValue ?? ""
+            let end = object[path: ["metadata", "annotations", initialEventsEndAnnotation]]?.stringValue == "true"
             return .bookmark(resourceVersion: rv, initialEventsEnd: end)
         case .added, .modified, .deleted:
-            let object: T
+            let decoded: T
             do {
-                object = try envelope.object.decode(as: T.self)
+                decoded = try object.decode(as: T.self)
             } catch {
-                throw KubeError.decoding("watch \(envelope.type.rawValue) object cannot be decoded as \(T.self): \(error)")
+                throw KubeError.decoding("watch \(type.rawValue) object cannot be decoded as \(T.self): \(error)")
             }
-            switch envelope.type {
-            case .added: return .added(object)
-            case .modified: return .modified(object)
-            default: return .deleted(object)
+            switch type {
+            case .added: return .added(decoded)
+            case .modified: return .modified(decoded)
+            default: return .deleted(decoded)
             }
         }
     }
-}
-
-/// One line of a watch body whose object decodes as `T`.
-struct TypedWatchEnvelope<T: Decodable>: Decodable {
-    var type: WatchEventType
-    var object: T
-}
-
-/// One line of a watch body.
-struct WatchEnvelope: Decodable {
-    var type: WatchEventType
-    var object: JSONValue
 }

@@ -17,6 +17,10 @@ public enum JSONValue: Sendable, Hashable {
 
 extension JSONValue: Codable {
     public init(from decoder: Decoder) throws {
+        if let tree = decoder as? JSONTreeDecoder {
+            self = tree.node
+            return
+        }
         let c = try decoder.singleValueContainer()
         if c.decodeNil() { self = .null; return }
         if let b = try? c.decode(Bool.self) { self = .bool(b); return }
@@ -140,22 +144,39 @@ public enum JSONCoding {
     }
 }
 
+/// JSON text that could not be parsed.
+public struct JSONSyntaxError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+}
+
 extension JSONValue {
-    /// Decodes any JSON text.
-    public init(data: Data) throws { self = try JSONCoding.decode(JSONValue.self, from: data) }
+    /// Parses any JSON text (RFC 8259) with the byte-level `JSONParser`.
+    public init(data: Data) throws {
+        guard let value = JSONParser.parse(data) else {
+            let preview = String(decoding: data.prefix(80), as: UTF8.self)
+            throw JSONSyntaxError(description: "not valid JSON (\(data.count) bytes, starting \(preview.debugDescription))")
+        }
+        self = value
+    }
 
     /// Converts a Codable value to its JSON form.
     public init<T: Encodable>(encoding value: T) throws {
         self = try JSONValue(data: JSONCoding.encode(value))
     }
 
-    /// Converts this JSON to a Codable type.
+    /// Converts this JSON to a Codable type, reading the tree directly (fields declared
+    /// `JSONValue` receive their subtree as is).
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
-        try JSONCoding.decode(type, from: try data())
+        try JSONTreeDecoder.decode(type, from: self, codingPath: [])
     }
 
-    /// Compact, key-sorted JSON text.
-    public func data() throws -> Data { try JSONCoding.encode(self) }
+    /// Decodes a Codable type from JSON text: parsed once, then read from the tree.
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try JSONValue(data: data).decode(as: type)
+    }
+
+    /// Compact, key-sorted JSON text (`JSONWire`).
+    public func data() throws -> Data { JSONWire.encode(self) }
 
     /// Compact, key-sorted JSON text as a String.
     public func jsonString() -> String {

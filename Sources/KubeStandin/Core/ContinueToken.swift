@@ -1,4 +1,5 @@
 import Foundation
+import KubeModel
 
 /// The list continue token as kube-apiserver encodes it: unpadded base64url of
 /// `{"v":"meta.k8s.io/v1","rv":N,"start":"<next key>\u0000"}` (transcript 17).

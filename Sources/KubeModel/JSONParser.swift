@@ -1,24 +1,23 @@
 import Foundation
-import KubeModel
 
 /// A byte-level JSON parser producing `JSONValue`, several times faster than decoding
 /// `JSONValue` through `JSONDecoder` (which tries each type in turn for every value). Request
-/// bodies go through it on every write.
+/// bodies, API responses and watch events all go through it.
 ///
 /// Guarantees: RFC 8259 input only (no comments, no trailing commas); numbers without fraction
 /// or exponent that fit `Int64` become `.int`, all others `.double` (as `JSONValue`'s decoder
 /// does); duplicate object keys keep the last value; nil on any syntax error or trailing data.
-struct JSONParser {
+public struct JSONParser {
     /// Tuning: nesting deeper than this is rejected, as the real server rejects absurd depth,
     /// and so a hostile body cannot exhaust the stack.
-    static let maxDepth = 512
+    public static let maxDepth = 512
 
     private let bytes: [UInt8]
     private var i = 0
 
     private init(_ data: Data) { bytes = [UInt8](data) }
 
-    static func parse(_ data: Data) -> JSONValue? {
+    public static func parse(_ data: Data) -> JSONValue? {
         var p = JSONParser(data)
         p.skipWhitespace()
         guard let v = p.value(depth: 0) else { return nil }

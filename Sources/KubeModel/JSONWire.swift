@@ -1,18 +1,17 @@
 import Foundation
-import KubeModel
 
 /// Compact JSON for the wire: one pass over a `JSONValue`, keys sorted (deterministic bytes),
 /// no whitespace, `/` not escaped. Faster than `JSONEncoder` on the hot paths (lists and watch
 /// frames of thousands of objects), and byte-identical to `JSONValue.data()`.
-enum JSONWire {
-    static func encode(_ value: JSONValue) -> Data {
+public enum JSONWire {
+    public static func encode(_ value: JSONValue) -> Data {
         var out = [UInt8]()
         out.reserveCapacity(1024)
         write(value, into: &out)
         return Data(out)
     }
 
-    static func write(_ value: JSONValue, into out: inout [UInt8]) {
+    public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
@@ -45,7 +44,7 @@ enum JSONWire {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
-    static func writeString(_ s: String, into out: inout [UInt8]) {
+    public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {
             switch byte {
@@ -65,7 +64,7 @@ enum JSONWire {
     }
 
     /// Parses a request body; nil when it is not JSON.
-    static func decode(_ data: Data) -> JSONValue? {
+    public static func decode(_ data: Data) -> JSONValue? {
         JSONParser.parse(data)
     }
 }
