@@ -78,12 +78,15 @@ public final class APIServer: StandinBackend, Sendable {
         case .groupList: return json(200, state.withLock { Discovery.groupList($0.registry) })
         case .group(let g): return json(200, state.withLock { Discovery.group(g, $0.registry) })
         case .resourceList(let g, let v): return json(200, state.withLock { Discovery.resourceList(group: g, version: v, $0.registry) })
+        case .openAPIV3Root: return json(200, state.withLock { OpenAPIDocuments.discovery($0.registry) })
+        case .openAPIV3(let gvPath): return openAPIDocument(request, gvPath)
+        case .openAPIV2: return openAPIV2(request)
         case .notFound: return StatusResponses.response(StatusResponses.pathNotFound())
         case .resource(let target):
             guard request.method == "GET" || Router.isWrite(request.method) else {
                 return StatusResponses.response(StatusResponses.methodNotAllowed(request.method, target.info))
             }
-            return serve(request, target)
+            return serveResource(request, target)
         }
     }
 

@@ -18,6 +18,8 @@ enum Route: Sendable {
     case group(String)
     case resourceList(String, String)
     case resource(Target)
+    /// `/openapi/v3`, `/openapi/v3/<group-version path>`, `/openapi/v2`.
+    case openAPIV3Root, openAPIV3(String), openAPIV2
     case notFound
 }
 
@@ -31,6 +33,10 @@ enum Router {
         switch first {
         case "version": return parts.count == 1 ? .version : .notFound
         case "healthz", "readyz", "livez": return .health
+        case "openapi":
+            if parts.count == 2, parts[1] == "v2" { return .openAPIV2 }
+            guard parts.count >= 2, parts[1] == "v3" else { return .notFound }
+            return parts.count == 2 ? .openAPIV3Root : .openAPIV3(parts.dropFirst(2).joined(separator: "/"))
         case "api":
             if parts.count == 1 { return .apiVersions }
             guard parts[1] == "v1" else { return .notFound }
