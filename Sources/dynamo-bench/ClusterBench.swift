@@ -18,6 +18,8 @@ struct ClusterResult: Codable {
     var callsPerGraphByResource: [String: Double]?
     var idleWrites: Int?
     var idleWindowSeconds: Double
+    /// Seconds after convergence until writes stopped (the event backlog draining).
+    var settleSeconds: Double
     var peakRSSMiB: Double
     var steadyRSSMiB: Double
     var reactionP50Ms: Double
@@ -44,6 +46,8 @@ struct ClusterBench {
     static let readyPollInterval: TimeInterval = 0.1
     /// Seconds between polls of the request counters while waiting for the first reconcile.
     static let startupPollInterval: TimeInterval = 0.005
+    /// Seconds without any write request after which the server counts as settled.
+    static let settleQuiet: TimeInterval = 1
     /// Threads creating the N objects (and issuing the lower-bound writes' counterpart).
     static let creators = 8
 
@@ -90,7 +94,7 @@ struct ClusterBench {
         let op = try ChildProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
             "run", "--kubeconfig", kubeconfig, "--namespace", namespace, "--leader-elect=false",
             "--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
-            "--workers", String(options.workers), "--log-level", "warning", "--resync-period", String(options.resyncPeriod),
+            "--workers", String(options.workers), "--log-level", options.operatorLogLevel, "--resync-period", String(options.resyncPeriod),
         ], logDirectory: scratch)
         defer { op.stop() }
         let spawn = Date()
@@ -126,9 +130,26 @@ struct ClusterBench {
         var perGraph: [String: Double]?
         var perResource: [String: Double]?
         var idleWrites: Int?
+        var settle = 0.0
         let idleWindow = options.resyncPeriod + 3
         if let control {
-            var counts = try control.requestCounts()
+            // Settle first: the event recorder may still be writing its backlog (events are
+            // written in order on one queue); those writes are not the resync's doing.
+            let settleStart = Date()
+            var last = try control.requestCounts()
+            var quietSince = Date()
+            while Date().timeIntervalSince(quietSince) < Self.settleQuiet && Date().timeIntervalSince(settleStart) < options.timeout {
+                Thread.sleep(forTimeInterval: 0.1)
+                let now = try control.requestCounts()
+                if !difference(now, last).filter({ writeVerbs.contains(String($0.key.split(separator: " ").first ?? "")) }).isEmpty {
+                    quietSince = Date()
+                }
+                last = now
+            }
+            settle = quietSince.timeIntervalSince(converged)
+            log("N=\(n): writes settled \(format(settle)) s after convergence")
+            // Calls to converge, counted once everything convergence caused has been written.
+            var counts = last
             counts["list dynamodeployments.nvidia.com", default: 0] -= ownLists
             counts = counts.filter { $0.value > 0 }
             perGraph = countsByVerb(counts).mapValues { Double($0) / Double(n) }
@@ -151,7 +172,7 @@ struct ClusterBench {
         return ClusterResult(
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
             lowerBoundSeconds: lower, ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
-            idleWrites: idleWrites, idleWindowSeconds: idleWindow,
+            idleWrites: idleWrites, idleWindowSeconds: idleWindow, settleSeconds: settle,
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
             steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576,
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,

@@ -12,6 +12,7 @@ struct BenchOptions {
     var timeout: Double
     var kubeconfig: String?
     var binDirectory: String
+    var operatorLogLevel: String
 
     /// A sibling executable of this one (SwiftPM builds every product into one folder).
     func binary(_ name: String) throws -> String {
@@ -50,6 +51,7 @@ struct DynamoBench: ParsableCommand {
     @Option(help: "Give up on convergence after this many seconds.") var timeout = 600.0
     @Option(help: "Run against this cluster instead of a stand-in (no API-call counts then).") var kubeconfig: String?
     @Option(help: "Folder holding dynamo-operator and kube-standin (default: this binary's).") var binDir: String?
+    @Option(help: "The operator's --log-level (its log is kept in the run's folder).") var operatorLogLevel = "warning"
     @Option(help: "Also write the JSON report to this file.") var jsonOut: String?
     @Flag(help: "Only the pure-CPU figures.") var cpuOnly = false
     @Flag(help: "Skip the pure-CPU figures.") var skipCPU = false
@@ -59,7 +61,8 @@ struct DynamoBench: ParsableCommand {
         let options = BenchOptions(
             sizes: sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
             components: components, workers: workers, trials: trials, readinessMs: readinessMs, resyncPeriod: resyncPeriod,
-            timeout: timeout, kubeconfig: kubeconfig, binDirectory: binDir ?? here)
+            timeout: timeout, kubeconfig: kubeconfig, binDirectory: binDir ?? here,
+            operatorLogLevel: operatorLogLevel)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dynamo-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
         log("logs in \(scratch)")
@@ -97,11 +100,11 @@ enum Report {
     static func table(_ r: BenchReport) -> String {
         var out = "dynamo-bench on \(r.machine), \(r.date)\n\n"
         if !r.cluster.isEmpty {
-            out += "| N | start-up s | converge s | lower bound s | ratio | API calls / graph | idle writes | peak RSS MiB | steady RSS MiB | react p50 ms | react p99 ms |\n"
-            out += "|---|---|---|---|---|---|---|---|---|---|---|\n"
+            out += "| N | start-up s | converge s | lower bound s | ratio | API calls / graph | settle s | idle writes | peak RSS MiB | steady RSS MiB | react p50 ms | react p99 ms |\n"
+            out += "|---|---|---|---|---|---|---|---|---|---|---|---|\n"
             for c in r.cluster {
                 let calls = c.callsPerGraph.map { $0.sorted { $0.key < $1.key }.map { "\($0.key) \(format($0.value, 1))" }.joined(separator: ", ") } ?? "n/a"
-                out += "| \(c.n) | \(format(c.startupSeconds)) | \(format(c.convergenceSeconds)) | \(format(c.lowerBoundSeconds)) | \(format(c.ratio)) | \(calls) | \(c.idleWrites.map(String.init) ?? "n/a") | \(format(c.peakRSSMiB, 1)) | \(format(c.steadyRSSMiB, 1)) | \(format(c.reactionP50Ms, 1)) | \(format(c.reactionP99Ms, 1)) |\n"
+                out += "| \(c.n) | \(format(c.startupSeconds)) | \(format(c.convergenceSeconds)) | \(format(c.lowerBoundSeconds)) | \(format(c.ratio)) | \(calls) | \(format(c.settleSeconds)) | \(c.idleWrites.map(String.init) ?? "n/a") | \(format(c.peakRSSMiB, 1)) | \(format(c.steadyRSSMiB, 1)) | \(format(c.reactionP50Ms, 1)) | \(format(c.reactionP99Ms, 1)) |\n"
             }
             out += "\n"
         }
