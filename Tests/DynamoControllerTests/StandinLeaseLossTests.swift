@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 import KubeClient
 import KubeModel
@@ -75,6 +76,20 @@ import DynamoAPI
         throw KubeError.transport("the Lease kept changing under the writer")
     }
 
+    /// `shutdown()` on another thread, waited for at most `timeout` seconds: a broken runtime
+    /// fails the test instead of hanging it.
+    func shutdown(_ runtime: OperatorRuntime, timeout: TimeInterval = 20) -> OperatorExit? {
+        let result = Mutex<OperatorExit?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let exit = runtime.shutdown()
+            result.withLock { $0 = exit }
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + timeout) == .success else { return nil }
+        return result.withLock { $0 }
+    }
+
     @Test func aReplicaWhoseLeaseIsTakenStopsReconcilingAndEndsWithLostLeadership() throws {
         let api = APIServer(options: APIServer.Options(bookmarkInterval: 0.2))
         let server = StandinServer(backend: api)
@@ -91,7 +106,7 @@ import DynamoAPI
             drainTimeout: 5, instance: Self.identity)
         let runtime = try OperatorRuntime(client: client, configuration: config)
         runtime.start()
-        defer { _ = runtime.shutdown() }
+        defer { _ = shutdown(runtime) }
 
         // It leads and reconciles: a graph gets its child, and a deleted child comes back.
         #expect(within { runtime.isLeader })
@@ -126,6 +141,6 @@ import DynamoAPI
         Thread.sleep(forTimeInterval: 2)
         #expect(try deployment(client, ns, "one-backend") == nil)
         #expect(try deployment(client, ns, "two-backend") == nil)
-        #expect(runtime.shutdown() == .lostLeadership, "shutting down an ended runtime reports how it ended")
+        #expect(shutdown(runtime) == .lostLeadership, "shutting down an ended runtime reports how it ended")
     }
 }
