@@ -54,7 +54,13 @@ public enum LeaderElectionError: Error, CustomStringConvertible, Equatable {
 /// Guarantees: at most one elector that shares a store believes it leads at any instant of the
 /// store's timeline (it takes the lease only when it is free, released or expired, by an
 /// optimistic write); a leader that cannot renew within `renewDeadline` stops leading and calls
-/// `onStoppedLeading`; `release()` hands the lease over so a standby acquires it on its next try.
+/// `onStoppedLeading`; `release()` hands the lease over so a standby acquires it on its next try,
+/// and no round runs after it: a round in flight when `release()` is called (its write possibly
+/// already on the server) finishes first, then the release overwrites it.
+///
+/// Callbacks run on the elector's thread inside its round, so they arrive in order and never
+/// after a `release()` that returned; they may call `release()` themselves, but must not wait
+/// for another thread that does.
 public final class LeaderElector: Sendable {
     public struct Callbacks: Sendable {
         public var onStartedLeading: @Sendable () -> Void
@@ -85,6 +91,11 @@ public final class LeaderElector: Sendable {
     let callbacks: Callbacks
     let state = Mutex(State())
     let gauge: (@Sendable (Bool) -> Void)?
+    /// Held by each acquire-or-renew round (with its callbacks) and by `release()`, so a release
+    /// never interleaves with a round: otherwise a renewal answered after the release would mark
+    /// a released elector as leading again, next to the standby that took the lease over.
+    /// Recursive, so a callback may call `release()`.
+    let round = NSRecursiveLock()
 
     /// `hostname_uuid`, client-go's recommended identity: unique per process even on one host.
     public static func defaultIdentity() -> String {
@@ -113,6 +124,8 @@ public final class LeaderElector: Sendable {
 
     /// One acquire-or-renew round. Public for tests that step the clock.
     func tick() {
+        round.lock()
+        defer { round.unlock() }
         if state.withLock({ $0.stopped }) { return }
         let succeeded = tryAcquireOrRenew()
         let now = clock.now()
@@ -192,6 +205,8 @@ public final class LeaderElector: Sendable {
     /// Stops electing. When leading, gives the lease up (empty holder, 1 s duration) so a
     /// standby takes over on its next try instead of waiting for expiry.
     public func release() {
+        round.lock()
+        defer { round.unlock() }
         let wasLeading = state.withLock { s -> Bool in
             s.stopped = true
             defer { s.leading = false }
