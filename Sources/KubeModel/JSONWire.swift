@@ -44,6 +44,15 @@ public enum JSONWire {
 
     private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// `s` as a JSON string literal (quotes, backslashes and control characters escaped); also a
+    /// valid YAML double-quoted scalar.
+    public static func quoted(_ s: String) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(s.utf8.count + 2)
+        writeString(s, into: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         for byte in s.utf8 {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import KubeClient
+import KubeStandin
 import KubeModel
 import DynamoAPI
 import DynamoController
@@ -72,7 +73,7 @@ struct ClusterBench {
             guard let url = line.split(separator: " ").last.map(String.init) else { throw BenchError("cannot parse '\(line)'") }
             standin = process
             kubeconfig = "\(scratch)/kubeconfig-\(n)"
-            try plainKubeconfig(server: url).write(toFile: kubeconfig, atomically: true, encoding: .utf8)
+            try KubeconfigWriter.render(server: url, user: "bench").write(toFile: kubeconfig, atomically: true, encoding: .utf8)
             client = try KubeClient.load(kubeconfigPath: kubeconfig)
         }
         defer { standin?.stop() }
@@ -250,27 +251,6 @@ struct ClusterBench {
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw BenchError("the CRD was not served within 30 s")
-    }
-
-    private func plainKubeconfig(server: String) -> String {
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: standin
-          cluster:
-            server: \(server)
-        users:
-        - name: bench
-          user: {}
-        contexts:
-        - name: standin
-          context:
-            cluster: standin
-            user: bench
-            namespace: default
-        current-context: standin
-        """
     }
 }
 

@@ -79,26 +79,16 @@ struct DeployCommand: ParsableCommand {
     /// Every document of every file, or exit 1 after printing every problem.
     func loadValid() throws -> [DynamoDeployment] {
         var out: [DynamoDeployment] = []
-        var failed = false
-        for (file, documents, error) in InputFiles.load(files) {
-            if let error {
-                printError(error)
-                failed = true
-                continue
-            }
-            if documents.isEmpty {
-                printError("\(file): no documents")
-                failed = true
-            }
-            for doc in documents {
-                if doc.errors.isEmpty, let dd = doc.deployment {
-                    out.append(dd)
-                } else {
-                    failed = true
-                    for e in doc.errors { printError("\(file): \(doc.label): \(e)") }
-                }
+        var undecodable = false
+        let reported = InputFiles.report(files) { file, doc in
+            if let dd = doc.deployment {
+                out.append(dd)
+            } else {
+                undecodable = true
+                printError("\(file): \(doc.label): not a DynamoDeployment")
             }
         }
+        let failed = reported || undecodable
         if failed { throw ExitCode(1) }
         return out
     }

@@ -34,6 +34,35 @@ enum InputFiles {
     }
 }
 
+extension InputFiles {
+    /// Loads every document of every file, prints every problem (unreadable files, empty files,
+    /// each validation error with its file and object) to standard error, and calls `valid` for
+    /// each document without errors. Returns true when anything was wrong.
+    static func report(_ paths: [String], valid: (String, LoadedDocument) -> Void) -> Bool {
+        var failed = false
+        for (file, documents, error) in load(paths) {
+            if let error {
+                printError(error)
+                failed = true
+                continue
+            }
+            if documents.isEmpty {
+                printError("\(file): no documents")
+                failed = true
+            }
+            for doc in documents {
+                if doc.errors.isEmpty {
+                    valid(file, doc)
+                } else {
+                    failed = true
+                    for e in doc.errors { printError("\(file): \(doc.label): \(e)") }
+                }
+            }
+        }
+        return failed
+    }
+}
+
 /// Writes to standard error.
 func printError(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))

@@ -16,26 +16,7 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
-        var failed = false
-        for (file, documents, error) in InputFiles.load(files) {
-            if let error {
-                printError(error)
-                failed = true
-                continue
-            }
-            if documents.isEmpty {
-                printError("\(file): no documents")
-                failed = true
-            }
-            for doc in documents {
-                if doc.errors.isEmpty {
-                    print("\(file): \(doc.label): valid")
-                } else {
-                    failed = true
-                    for e in doc.errors { printError("\(file): \(doc.label): \(e)") }
-                }
-            }
-        }
+        let failed = InputFiles.report(files) { file, doc in print("\(file): \(doc.label): valid") }
         if failed { throw ExitCode(1) }
     }
 }

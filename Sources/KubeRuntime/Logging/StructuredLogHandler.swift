@@ -1,4 +1,5 @@
 import Foundation
+import KubeModel
 import Logging
 
 /// A swift-log handler writing one line per entry, as text or as JSON (`--log-format`).
@@ -135,26 +136,7 @@ struct LogLine {
 
 /// Minimal JSON writing for log lines (no Foundation encoder: keys stay in the order written).
 enum JSONText {
-    static func string(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
-    }
+    static func string(_ s: String, into out: inout String) { out += JSONWire.quoted(s) }
 
     static func value(_ value: Logger.Metadata.Value, into out: inout String) {
         switch value {

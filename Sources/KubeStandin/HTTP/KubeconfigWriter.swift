@@ -6,11 +6,11 @@ import Foundation
 /// Guarantees: every string is a YAML double-quoted scalar (no quoting surprises); the CA and
 /// client credentials are embedded as base64 `*-data` fields, so the file stands alone; with no
 /// token and no client certificate the user entry is empty (anonymous).
-enum KubeconfigWriter {
+public enum KubeconfigWriter {
     static let name = "kube-standin"
 
-    static func render(server: String, certificateAuthorityPEM: Data?, user: String, token: String?,
-                       clientCertificatePEM: String?, clientKeyPEM: String?, namespace: String) -> String {
+    public static func render(server: String, certificateAuthorityPEM: Data? = nil, user: String = "standin-user", token: String? = nil,
+                              clientCertificatePEM: String? = nil, clientKeyPEM: String? = nil, namespace: String = "default") -> String {
         var cluster = "    server: \(JSONText.quote(server))\n"
         if let ca = certificateAuthorityPEM {
             cluster += "    certificate-authority-data: \(ca.base64EncodedString())\n"

@@ -51,9 +51,9 @@ final class E2ECluster: @unchecked Sendable {
             let api = APIServer()
             api.setReadinessSimulation(delaySeconds: simulatedRolloutDelay)
             let server = StandinServer(backend: api, options: .init())
-            let url = try server.start()
+            _ = try server.start()
             let path = scratch.appendingPathComponent("kubeconfig").path
-            try Self.plainKubeconfig(server: url.absoluteString).write(toFile: path, atomically: true, encoding: .utf8)
+            try server.kubeconfig(user: "e2e").write(toFile: path, atomically: true, encoding: .utf8)
             let client = try KubeClient.load(kubeconfigPath: path)
             cluster = E2ECluster(settings: settings, client: client, kubeconfigPath: path, api: api, server: server,
                                  patcher: nil, scratch: scratch)
@@ -61,28 +61,6 @@ final class E2ECluster: @unchecked Sendable {
         try cluster.installCRD()
         cluster.patcher?.start()
         return cluster
-    }
-
-    /// A kubeconfig for the plain-HTTP, unauthenticated stand-in.
-    static func plainKubeconfig(server: String) -> String {
-        """
-        apiVersion: v1
-        kind: Config
-        clusters:
-        - name: standin
-          cluster:
-            server: \(server)
-        users:
-        - name: e2e
-          user: {}
-        contexts:
-        - name: standin
-          context:
-            cluster: standin
-            user: e2e
-            namespace: default
-        current-context: standin
-        """
     }
 
     var onStandin: Bool { api != nil }
