@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import KubeClient
+import KubeModel
+import KubeStandin
+import DynamoAPI
+
+/// `dynamo-operator run` refuses to start, with one line naming the fix and exit 1, when the CRD
+/// is missing, RBAC forbids what it needs, or the server cannot be reached. Each case gets a
+/// stand-in of its own (a forbid rule or a missing CRD must not leak into other scenarios).
+@Suite("e2e: startup errors", .serialized, .enabled(if: !E2ESettings.current.onRealCluster))
+struct StartupScenarios {
+    /// Runs `dynamo-operator run` against `kubeconfig`; returns its exit status and output once it
+    /// exits by itself (nil status if it is still running after `timeout`, then it is killed).
+    func runOperator(kubeconfig: String, scratch: URL, timeout: TimeInterval = 30) throws -> (Int32?, String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try OperatorProcess.binary(settings: .current))
+        process.arguments = ["run", "--kubeconfig", kubeconfig, "--leader-elect=false"] + OperatorProcess.quietServers
+        let out = scratch.appendingPathComponent("run-\(UUID().uuidString.prefix(6)).out").path
+        _ = FileManager.default.createFile(atPath: out, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        let deadline = Date().addingTimeInterval(timeout)
+        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let status: Int32? = process.isRunning ? nil : process.terminationStatus
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        try handle.close()
+        return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+    }
+
+    /// A fresh stand-in (optionally with the CRD installed) and a kubeconfig for it.
+    func standin(installCRD: Bool) throws -> (StandinServer, String, URL) {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dynamo-startup-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        let server = StandinServer(backend: APIServer())
+        _ = try server.start()
+        let path = scratch.appendingPathComponent("kubeconfig").path
+        try server.kubeconfig(user: "operator").write(toFile: path, atomically: true, encoding: .utf8)
+        if installCRD {
+            let client = try KubeClient.load(kubeconfigPath: path)
+            let crd = try #require(try DocumentParser.parseDocuments(CRDGenerator.yaml()).first)
+            _ = try client.create(.customResourceDefinitions, namespace: nil, body: crd)
+        }
+        return (server, path, scratch)
+    }
+
+    @Test("without the CRD: exit 1 and the command that installs it")
+    func missingCRD() throws {
+        let (server, kubeconfig, scratch) = try standin(installCRD: false)
+        defer { server.stop() }
+        let (status, out) = try runOperator(kubeconfig: kubeconfig, scratch: scratch)
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("is not installed: kubectl apply -f deploy/crds/"), "\(out)")
+    }
+
+    @Test("RBAC forbids listing Deployments: exit 1 naming the verb, the resource and the manifest")
+    func forbiddenByRBAC() throws {
+        let (server, kubeconfig, scratch) = try standin(installCRD: true)
+        defer { server.stop() }
+        server.forbid(user: nil, verb: "list", groupResource: "deployments.apps")
+        let (status, out) = try runOperator(kubeconfig: kubeconfig, scratch: scratch)
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("cannot list deployments.apps"), "\(out)")
+        #expect(out.contains("clusterrole.yaml"), "\(out)")
+    }
+
+    @Test("an unreachable server: exit 1 naming its URL")
+    func unreachableServer() throws {
+        let (server, kubeconfig, scratch) = try standin(installCRD: true)
+        let url = try #require(server.url).absoluteString
+        server.stop()
+        let (status, out) = try runOperator(kubeconfig: kubeconfig, scratch: scratch)
+        #expect(status == 1, "\(out)")
+        #expect(out.contains("cannot reach the API server"), "\(out)")
+        #expect(out.contains(url.hasSuffix("/") ? String(url.dropLast()) : url), "\(out)")
+    }
+}
