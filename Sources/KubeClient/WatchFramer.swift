@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Splits a watch body into events: one JSON document per line.
 ///
@@ -15,24 +18,33 @@ public struct WatchFramer: Sendable {
 
     /// Appends a chunk and returns the complete lines it finished, without their newlines.
     public mutating func append(_ chunk: Data) -> [Data] {
-        guard chunk.contains(0x0A) else {
-            buffer.append(chunk)
-            scanned = buffer.count
-            return []
-        }
         buffer.append(chunk)
+        let count = buffer.count
+        guard count > scanned else { return [] }
         var lines: [Data] = []
-        var start = buffer.startIndex
-        var cursor = buffer.startIndex + scanned
-        while let nl = buffer[cursor...].firstIndex(of: 0x0A) {
-            let line = buffer[start..<nl]
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x0D }) { lines.append(Data(line)) }
-            start = buffer.index(after: nl)
-            cursor = start
+        var consumed = 0
+        // memchr over the contiguous bytes: Data's element-wise iteration cost more than the JSON
+        // decoding of the events themselves.
+        buffer.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+            guard let base = raw.baseAddress else { return }
+            var start = 0
+            var cursor = scanned
+            while cursor < count, let hit = memchr(base + cursor, 0x0A, count - cursor) {
+                let newline = base.distance(to: UnsafeRawPointer(hit))
+                if !Self.isBlank(raw[start..<newline]) { lines.append(Data(raw[start..<newline])) }
+                start = newline + 1
+                cursor = start
+            }
+            consumed = start
         }
-        buffer = Data(buffer[start...])
+        if consumed > 0 { buffer = consumed == count ? Data() : buffer.subdata(in: buffer.startIndex + consumed..<buffer.endIndex) }
         scanned = buffer.count
         return lines
+    }
+
+    /// A line of spaces and carriage returns only (skipped, as the server never sends one).
+    static func isBlank(_ bytes: Slice<UnsafeRawBufferPointer>) -> Bool {
+        bytes.allSatisfy { $0 == 0x20 || $0 == 0x0D }
     }
 
     /// Bytes of an event not yet terminated by a newline.
