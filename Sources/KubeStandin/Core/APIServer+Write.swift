@@ -48,9 +48,7 @@ extension APIServer {
         if let av = body["apiVersion"]?.stringValue, av != t.apiVersion {
             return StatusResponses.response(StatusResponses.badRequest("the API version in the data (\(av)) does not match the expected API version (\(t.apiVersion))"))
         }
-        if let bodyNS = body[path: ["metadata", "namespace"]]?.stringValue, !bodyNS.isEmpty, t.info.namespaced, bodyNS != t.namespace {
-            return StatusResponses.response(StatusResponses.badRequest("the namespace of the provided object does not match the namespace sent on the request"))
-        }
+        if let mismatch = Self.identityMismatch(body, t, name: nil) { return StatusResponses.response(mismatch) }
         let manager = Self.manager(request)
         let dryRun = request.query["dryRun"] == "All"
         let (response, after) = state.withLock { s in
@@ -127,6 +125,18 @@ extension APIServer {
         return (json(201, ServerState.withVersion(stored, t.apiVersion)), after)
     }
 
+    /// The 400 a real server gives when a body names another object than the URL: a different
+    /// `metadata.name` (when the URL names one) or a different, non-empty `metadata.namespace`.
+    static func identityMismatch(_ body: JSONValue, _ t: Target, name: String?) -> APIStatus? {
+        if let name, let bodyName = body[path: ["metadata", "name"]]?.stringValue, bodyName != name {
+            return StatusResponses.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))")
+        }
+        if let bodyNS = body[path: ["metadata", "namespace"]]?.stringValue, !bodyNS.isEmpty, t.info.namespaced, bodyNS != t.namespace {
+            return StatusResponses.badRequest("the namespace of the provided object does not match the namespace sent on the request")
+        }
+        return nil
+    }
+
     // MARK: - Update
 
     func update(_ request: StandinRequest, _ t: Target, _ name: String) -> StandinResponse {
@@ -139,12 +149,7 @@ extension APIServer {
         case .success(let b): body = b
         case .failure(let s): return StatusResponses.response(s)
         }
-        if let bodyName = body[path: ["metadata", "name"]]?.stringValue, bodyName != name {
-            return StatusResponses.response(StatusResponses.badRequest("the name of the object (\(bodyName)) does not match the name on the URL (\(name))"))
-        }
-        if let bodyNS = body[path: ["metadata", "namespace"]]?.stringValue, !bodyNS.isEmpty, t.info.namespaced, bodyNS != t.namespace {
-            return StatusResponses.response(StatusResponses.badRequest("the namespace of the provided object does not match the namespace sent on the request"))
-        }
+        if let mismatch = Self.identityMismatch(body, t, name: name) { return StatusResponses.response(mismatch) }
         let manager = Self.manager(request)
         let dryRun = request.query["dryRun"] == "All"
         let (response, after) = state.withLock { s -> (StandinResponse, [AfterLock]) in
@@ -325,12 +330,7 @@ extension APIServer {
         case .success(let b): config = b
         case .failure(let s): return StatusResponses.response(s)
         }
-        if let n = config[path: ["metadata", "name"]]?.stringValue, n != name {
-            return StatusResponses.response(StatusResponses.badRequest("the name of the object (\(n)) does not match the name on the URL (\(name))"))
-        }
-        if let bodyNS = config[path: ["metadata", "namespace"]]?.stringValue, !bodyNS.isEmpty, t.info.namespaced, bodyNS != t.namespace {
-            return StatusResponses.response(StatusResponses.badRequest("the namespace of the provided object does not match the namespace sent on the request"))
-        }
+        if let mismatch = Self.identityMismatch(config, t, name: name) { return StatusResponses.response(mismatch) }
         config[path: ["metadata", "name"]] = .string(name)
         let (response, after) = state.withLock { s -> (StandinResponse, [AfterLock]) in
             let old = s.get(t.info.groupResource, t.storageNamespace, name)?.object
