@@ -37,6 +37,7 @@ public final class DynamoReconciler: Sendable {
     let events: EventSink
     let now: Clock
     let logger: Logger
+    let validations = ValidationCache()
 
     public init(state: ClusterState, writer: ClusterWriter, events: EventSink, now: @escaping Clock = { Date() }, logger: Logger = Logger(label: "dynamo.reconciler")) {
         self.state = state
@@ -49,6 +50,7 @@ public final class DynamoReconciler: Sendable {
     public func reconcile(_ key: ObjectKey) throws -> ReconcileOutcome {
         var outcome = ReconcileOutcome()
         guard let dd = state.dynamoDeployment(key) else {
+            validations.forget(key)
             outcome.skipped = .gone
             return outcome
         }
@@ -62,7 +64,7 @@ public final class DynamoReconciler: Sendable {
         }
         let ref = ObjectReference(apiVersion: DynamoDeployment.apiVersion, kind: DynamoDeployment.kind, namespace: namespace, name: dd.metadata.name, uid: uid)
 
-        let errors = Validator.validate(dd)
+        let errors = validations.errors(for: dd, key: key)
         if !errors.isEmpty {
             outcome.skipped = .invalid
             let status = StatusBuilder.invalid(dd: dd, errors: errors, now: now())
@@ -90,6 +92,18 @@ public final class DynamoReconciler: Sendable {
         let createdBefore = Self.componentsCreatedBefore(dd)
         var ownerConfirmed = false
         for component in order where progress.released.contains(component) {
+            // One event per component and reason ("created Service x, Deployment x"): half the
+            // Event writes of one per child, and `kubectl describe` reads as what happened.
+            var created: [String] = []
+            var updated: [String] = []
+            defer {
+                if !created.isEmpty {
+                    events.record(regarding: ref, type: .normal, reason: "Created", note: "created " + created.joined(separator: ", "))
+                }
+                if !updated.isEmpty {
+                    events.record(regarding: ref, type: .normal, reason: "Updated", note: "updated " + updated.joined(separator: ", "))
+                }
+            }
             for child in planned where child.component == component {
                 let id = "\(child.kind.rawValue)/\(child.name)"
                 let existing = liveByID[id]
@@ -112,9 +126,9 @@ public final class DynamoReconciler: Sendable {
                 }
                 if let existing {
                     let field = OwnedFields.firstDrift(live: existing.object, desired: child.object) ?? "."
-                    events.record(regarding: ref, type: .normal, reason: "Updated", note: "updated \(child.kind.rawValue) \(child.name) (\(field) differed)")
+                    updated.append("\(child.kind.rawValue) \(child.name) (\(field) differed)")
                 } else {
-                    events.record(regarding: ref, type: .normal, reason: "Created", note: "created \(child.kind.rawValue) \(child.name)")
+                    created.append("\(child.kind.rawValue) \(child.name)")
                 }
             }
         }

@@ -43,6 +43,10 @@ final class CurlTransport: @unchecked Sendable {
     static let requestTimeout = 60
     /// Pooled idle handles kept; more concurrent transfers create handles that are freed after use.
     static let maxIdleHandles = 16
+    /// Connections the shared cache may hold, in use or idle. libcurl's default (5) counts the
+    /// long-lived watch connections too, so an operator with three watches and four workers
+    /// closed an idle connection on nearly every request and reconnected on the next one.
+    static let maxCachedConnections = 64
 
     let config: ClusterConfig
     let userAgent: String
@@ -154,6 +158,7 @@ final class CurlTransport: @unchecked Sendable {
             _ = dyn_easy_setopt_str(h, CURLOPT_USERAGENT, userAgent)
             _ = dyn_easy_setopt_ptr(h, CURLOPT_ERRORBUFFER, errBuf.baseAddress)
             _ = dyn_easy_setopt_long(h, CURLOPT_TCP_KEEPALIVE, 1)
+            _ = dyn_easy_setopt_long(h, CURLOPT_MAXCONNECTS, Self.maxCachedConnections)
             if let idle = idleTimeout {
                 _ = dyn_easy_setopt_long(h, CURLOPT_LOW_SPEED_LIMIT, 1)
                 _ = dyn_easy_setopt_long(h, CURLOPT_LOW_SPEED_TIME, idle)

@@ -16,9 +16,14 @@ public struct JSONParser {
     private var i = 0
 
     private init(_ data: Data) { bytes = [UInt8](data) }
+    private init(bytes: [UInt8]) { self.bytes = bytes }
 
     public static func parse(_ data: Data) -> JSONValue? {
-        var p = JSONParser(data)
+        parse(bytes: [UInt8](data))
+    }
+
+    public static func parse(bytes: [UInt8]) -> JSONValue? {
+        var p = JSONParser(bytes: bytes)
         p.skipWhitespace()
         guard let v = p.value(depth: 0) else { return nil }
         p.skipWhitespace()

@@ -161,7 +161,7 @@ extension JSONValue {
 
     /// Converts a Codable value to its JSON form.
     public init<T: Encodable>(encoding value: T) throws {
-        self = try JSONValue(data: JSONCoding.encode(value))
+        self = try JSONTreeEncoder.encode(value)
     }
 
     /// Converts this JSON to a Codable type, reading the tree directly (fields declared

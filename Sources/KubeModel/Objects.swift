@@ -1,6 +1,7 @@
 /// Typed forms of the built-in kinds the operator touches. Parts the operator only passes through
-/// (pod templates, service specs, HPA specs) stay untyped `JSONValue` so nothing a user or another
-/// controller wrote is lost in a round trip.
+/// (pod templates, service specs, HPA specs) stay untyped so nothing a user or another controller
+/// wrote is lost in a round trip; they are held as `CompactJSON` text because informer caches
+/// keep one per child.
 
 /// `apps/v1` Deployment.
 public struct Deployment: KubeResource, Hashable {
@@ -22,7 +23,7 @@ public struct DeploymentSpec: Codable, Sendable, Hashable {
     public var replicas: Int?
     public var selector: LabelSelector?
     /// A `PodTemplateSpec`, untyped.
-    public var template: JSONValue?
+    public var template: CompactJSON?
     public var strategy: JSONValue?
     public var minReadySeconds: Int?
     public var revisionHistoryLimit: Int?
@@ -32,7 +33,7 @@ public struct DeploymentSpec: Codable, Sendable, Hashable {
     public init(replicas: Int? = nil, selector: LabelSelector? = nil, template: JSONValue? = nil) {
         self.replicas = replicas
         self.selector = selector
-        self.template = template
+        self.template = template.map(CompactJSON.init)
     }
 }
 
@@ -79,11 +80,11 @@ public struct Service: KubeResource, Hashable {
     public var apiVersion: String? = "v1"
     public var kind: String? = "Service"
     public var metadata: ObjectMeta
-    public var spec: JSONValue?
-    public var status: JSONValue?
+    public var spec: CompactJSON?
+    public var status: CompactJSON?
     public init(metadata: ObjectMeta, spec: JSONValue? = nil) {
         self.metadata = metadata
-        self.spec = spec
+        self.spec = spec.map(CompactJSON.init)
     }
 }
 
@@ -93,11 +94,11 @@ public struct HorizontalPodAutoscaler: KubeResource, Hashable {
     public var apiVersion: String? = "autoscaling/v2"
     public var kind: String? = "HorizontalPodAutoscaler"
     public var metadata: ObjectMeta
-    public var spec: JSONValue?
-    public var status: JSONValue?
+    public var spec: CompactJSON?
+    public var status: CompactJSON?
     public init(metadata: ObjectMeta, spec: JSONValue? = nil) {
         self.metadata = metadata
-        self.spec = spec
+        self.spec = spec.map(CompactJSON.init)
     }
 }
 

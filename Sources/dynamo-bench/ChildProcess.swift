@@ -65,6 +65,16 @@ final class ChildProcess: @unchecked Sendable {
         guard let rss = field("VmRSS"), let peak = field("VmHWM") else { return nil }
         return (rss, peak)
     }
+
+    /// CPU seconds (user + system) the process has used so far, from /proc (Linux).
+    func cpuSeconds() -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 }
 
 struct BenchError: Error, CustomStringConvertible {

@@ -26,6 +26,11 @@ struct ClusterResult: Codable {
     var reactionP50Ms: Double
     var reactionP99Ms: Double
     var reactionTrials: Int
+    /// CPU seconds spent from spawn to convergence by the operator and by the stand-in (nil
+    /// against a cluster), and by the stand-in during the lower bound: where the time goes.
+    var operatorCPUSeconds: Double?
+    var serverCPUSeconds: Double?
+    var lowerBoundServerCPUSeconds: Double?
 }
 
 /// Runs the real operator binary against the stand-in executable (or a cluster) for one N.
@@ -98,6 +103,7 @@ struct ClusterBench {
             "--workers", String(options.workers), "--log-level", options.operatorLogLevel, "--resync-period", String(options.resyncPeriod),
         ], logDirectory: scratch)
         defer { op.stop() }
+        let serverCPUAtSpawn = standin?.cpuSeconds()
         let spawn = Date()
         try op.start()
 
@@ -117,16 +123,14 @@ struct ClusterBench {
         }
         log("N=\(n): first reconcile after \(format(startup)) s")
 
-        var ownLists = 0
-        let converged = try waitUntil(client, namespace: namespace, op: op, lists: &ownLists) { items in
-            items.count == n && items.allSatisfy { dd in
-                dd.status?.observedGeneration == dd.metadata.generation
-                    && dd.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } == true
-            }
-        }
+        var ownRequests: [String: Int] = [:]
+        let converged = try watchUntilReady(client, namespace: namespace, n: n, op: op, requests: &ownRequests)
         let convergence = converged.timeIntervalSince(spawn)
         log("N=\(n): all Ready after \(format(convergence)) s")
         let peakAtConvergence = op.memory()
+        let operatorCPU = op.cpuSeconds()
+        let serverCPU = standin?.cpuSeconds().flatMap { now in serverCPUAtSpawn.map { now - $0 } }
+        log("N=\(n): CPU to converge: operator \(format(operatorCPU ?? 0)) s, server \(format(serverCPU ?? 0)) s")
 
         var perGraph: [String: Double]?
         var perResource: [String: Double]?
@@ -151,7 +155,7 @@ struct ClusterBench {
             log("N=\(n): writes settled \(format(settle)) s after convergence")
             // Calls to converge, counted once everything convergence caused has been written.
             var counts = last
-            counts["list dynamodeployments.nvidia.com", default: 0] -= ownLists
+            for (verb, count) in ownRequests { counts["\(verb) dynamodeployments.nvidia.com", default: 0] -= count }
             counts = counts.filter { $0.value > 0 }
             perGraph = countsByVerb(counts).mapValues { Double($0) / Double(n) }
             perResource = counts.mapValues { Double($0) / Double(n) }
@@ -167,8 +171,10 @@ struct ClusterBench {
         let steady = op.memory()
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
+        let serverCPUBeforeLower = standin?.cpuSeconds()
         let lower = try lowerBound(client, n: n)
-        log("N=\(n): lower bound \(format(lower)) s")
+        let lowerServerCPU = standin?.cpuSeconds().flatMap { now in serverCPUBeforeLower.map { now - $0 } }
+        log("N=\(n): lower bound \(format(lower)) s (server CPU \(format(lowerServerCPU ?? 0)) s)")
 
         return ClusterResult(
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
@@ -177,7 +183,8 @@ struct ClusterBench {
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
             steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576,
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
-            reactionTrials: latencies.count)
+            reactionTrials: latencies.count,
+            operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU)
     }
 
     /// Polls the DynamoDeployment list until `done` holds; returns when it first did. `lists`
@@ -193,6 +200,79 @@ struct ClusterBench {
             Thread.sleep(forTimeInterval: Self.readyPollInterval)
         }
         throw BenchError("not converged within \(options.timeout) s; operator log:\n\(op.log().suffix(3000))")
+    }
+
+    /// Waits until all `n` DynamoDeployments are Ready for their current generation, the way
+    /// `kubectl wait` does: one list, then a watch from its resourceVersion (polling lists of N
+    /// objects would cost the server more than some of what is measured). Returns the instant
+    /// the last one turned Ready; `requests` counts the list and watch calls made, by verb.
+    private func watchUntilReady(_ client: KubeClient, namespace: String, n: Int, op: ChildProcess,
+                                 requests: inout [String: Int]) throws -> Date {
+        final class Progress: @unchecked Sendable {
+            let lock = NSLock()
+            var ready: Set<String> = []
+            var done: Date?
+            var failure: Error?
+            var watches = 0
+        }
+        @Sendable func isReady(_ dd: DynamoDeployment) -> Bool {
+            dd.status?.observedGeneration == dd.metadata.generation
+                && dd.status?.conditions?.contains { $0.type == "Ready" && $0.status == "True" } == true
+        }
+        let progress = Progress()
+        let list = try client.list(DynamoDeployment.self, namespace: namespace)
+        requests["list", default: 0] += 1
+        for dd in list.items where isReady(dd) { progress.ready.insert(dd.metadata.name ?? "") }
+        if progress.ready.count == n { return Date() }
+
+        let cancel = CancellationToken()
+        let finished = DispatchSemaphore(value: 0)
+        let startVersion = list.metadata.resourceVersion
+        let timeout = Int(options.timeout)
+        Thread.detachNewThread {
+            var version = startVersion
+            defer { finished.signal() }
+            while !cancel.isCancelled {
+                progress.lock.withLock { progress.watches += 1 }
+                do {
+                    try client.watch(DynamoDeployment.self, namespace: namespace,
+                                     options: WatchOptions(resourceVersion: version, timeoutSeconds: timeout), cancel: cancel) { event in
+                        let object: DynamoDeployment
+                        switch event {
+                        case .added(let dd), .modified(let dd): object = dd
+                        case .deleted(let dd): object = dd
+                        case .bookmark(let rv, _): version = rv; return
+                        }
+                        version = object.metadata.resourceVersion
+                        progress.lock.withLock {
+                            if case .deleted = event { progress.ready.remove(object.metadata.name ?? "") }
+                            else if isReady(object) { progress.ready.insert(object.metadata.name ?? "") }
+                            else { progress.ready.remove(object.metadata.name ?? "") }
+                            if progress.ready.count == n, progress.done == nil {
+                                progress.done = Date()
+                                cancel.cancel()
+                            }
+                        }
+                    }
+                } catch {
+                    progress.lock.withLock { progress.failure = error }
+                    return
+                }
+            }
+        }
+        let deadline = Date().addingTimeInterval(options.timeout)
+        defer {
+            cancel.cancel()
+            finished.wait()
+            requests["watch", default: 0] += progress.lock.withLock { progress.watches }
+        }
+        while finished.wait(timeout: .now() + 0.2) == .timedOut {
+            guard op.isRunning else { throw BenchError("the operator exited:\n\(op.log().suffix(3000))") }
+            guard Date() < deadline else { throw BenchError("not converged within \(options.timeout) s; operator log:\n\(op.log().suffix(3000))") }
+        }
+        finished.signal()  // the deferred wait must not block: the thread has ended
+        if let done = progress.lock.withLock({ progress.done }) { return done }
+        throw progress.lock.withLock { progress.failure } ?? BenchError("the watch of DynamoDeployments ended early")
     }
 
     /// Deletes a child Deployment by hand and measures until the operator has recreated it.

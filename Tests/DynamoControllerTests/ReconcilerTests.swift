@@ -30,6 +30,8 @@ import DynamoAPI
         cluster.put(graph())
         var outcome = try reconciler.reconcile(key)
         #expect(outcome.applied.sorted() == ["Deployment/llm-backend", "Service/llm-backend"])
+        // One event per component: its Service first, then its Deployment.
+        #expect(cluster.events.filter { $0.contains("Created") } == ["Normal Created created Service llm-backend, Deployment llm-backend"])
         #expect(statusOf("processor")?.phase == .waiting)
         #expect(statusOf("processor")?.waitingFor == ["backend"])
         #expect(statusOf("frontend")?.waitingFor == ["processor"])
