@@ -157,9 +157,9 @@ public final class DynamoReconciler: Sendable {
         return Set((dd.status?.components ?? []).filter { created.contains($0.phase) }.map(\.name))
     }
 
-    /// The desired children, each stamped with its fingerprint.
+    /// The desired children of a validated object, each stamped with its fingerprint.
     func plan(_ dd: DynamoDeployment) throws -> [PlannedChild] {
-        try DesiredState.children(of: dd)
+        try DesiredState.children(ofValidated: dd)
             .map { PlannedChild(kind: $0.summary.kind, name: $0.name, component: $0.component, object: SpecHash.stamped($0.object)) }
             .sorted { ($0.kind.applyRank, $0.name) < ($1.kind.applyRank, $1.name) }
     }

@@ -130,10 +130,23 @@ final class CurlTransport: @unchecked Sendable {
         return url
     }
 
+    /// Percent-encodes a query key or value: every UTF-8 byte except RFC 3986's unreserved
+    /// ASCII characters (`A-Z a-z 0-9 - . _ ~`). By hand: Foundation's `CharacterSet` version
+    /// cost more per request than libcurl's transfer setup, and let non-ASCII letters through.
     static func escape(_ s: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return s.addingPercentEncoding(withAllowedCharacters: allowed) ?? s
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(s.utf8.count)
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                 UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+                out.append(b)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(b >> 4)], hex[Int(b & 0x0F)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     private func perform(_ request: HTTPRequest, credentials: Credentials, context ctx: TransferContext, streaming idleTimeout: Int?) throws -> Int {

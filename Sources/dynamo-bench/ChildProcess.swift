@@ -55,15 +55,16 @@ final class ChildProcess: @unchecked Sendable {
         throw BenchError("\(name) did not print '\(marker)' within \(timeout)s:\n\(log().suffix(2000))")
     }
 
-    /// Resident memory now and at its peak, in bytes, from /proc (Linux).
-    func memory() -> (rss: Int, peak: Int)? {
+    /// Resident memory now and at its peak, and the anonymous part now (heap and stacks, without
+    /// the mapped code and data of the binary and its libraries), in bytes, from /proc (Linux).
+    func memory() -> (rss: Int, peak: Int, anon: Int)? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
         func field(_ name: String) -> Int? {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
             return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
         }
         guard let rss = field("VmRSS"), let peak = field("VmHWM") else { return nil }
-        return (rss, peak)
+        return (rss, peak, field("RssAnon") ?? rss)
     }
 
     /// CPU seconds (user + system) the process has used so far, from /proc (Linux).

@@ -23,6 +23,9 @@ struct ClusterResult: Codable {
     var settleSeconds: Double
     var peakRSSMiB: Double
     var steadyRSSMiB: Double
+    /// The anonymous part of the steady RSS: what the caches and the heap take, without the
+    /// binary's and shared libraries' mapped pages (a fixed cost of the runtime).
+    var steadyAnonMiB: Double
     var reactionP50Ms: Double
     var reactionP99Ms: Double
     var reactionTrials: Int
@@ -181,7 +184,7 @@ struct ClusterBench {
             lowerBoundSeconds: lower, ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
             idleWrites: idleWrites, idleWindowSeconds: idleWindow, settleSeconds: settle,
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
-            steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576,
+            steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576, steadyAnonMiB: Double(steady?.anon ?? 0) / 1_048_576,
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
             reactionTrials: latencies.count,
             operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU)

@@ -142,3 +142,12 @@ final class SleepLog: Sendable {
         }
     }
 }
+
+/// Query keys and values are percent-encoded byte by byte: only RFC 3986's unreserved ASCII
+/// characters pass, so selectors with spaces, commas, `!` and non-ASCII text reach the server intact.
+@Test func queryEscapingKeepsOnlyUnreservedASCII() {
+    #expect(CurlTransport.escape("app in (web,api),tier!=db") == "app%20in%20%28web%2Capi%29%2Ctier%21%3Ddb")
+    #expect(CurlTransport.escape("AZaz09-._~") == "AZaz09-._~")
+    #expect(CurlTransport.escape("é/+") == "%C3%A9%2F%2B")
+    #expect(CurlTransport.escape("") == "")
+}

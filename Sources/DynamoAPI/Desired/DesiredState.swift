@@ -15,6 +15,12 @@ public enum DesiredState {
     public static func children(of dd: DynamoDeployment) throws -> [DesiredChild] {
         let errors = Validator.validate(dd)
         if !errors.isEmpty { throw DesiredStateError.invalid(ValidationFailure(errors: errors)) }
+        return try children(ofValidated: dd)
+    }
+
+    /// All children of an object the caller has already found valid (`Validator.validate`
+    /// returned no error for this very spec); an invalid one gives unspecified children.
+    public static func children(ofValidated dd: DynamoDeployment) throws -> [DesiredChild] {
         guard let name = dd.metadata.name, !name.isEmpty else { throw DesiredStateError.missingName }
         guard let namespace = dd.metadata.namespace, !namespace.isEmpty else { throw DesiredStateError.missingNamespace }
         let spec = dd.spec.withDefaults()
