@@ -77,9 +77,11 @@ public final class OperatorRuntime: Sendable {
                                      handlers: EventMapping.ownerHandlers(for: ClientListerWatcher<DynamoDeployment>.self, enqueue),
                                      clock: clock, resyncPeriod: configuration.resyncPeriod)
         deployments = Informer(source: ClientListerWatcher(client: client, namespace: ns, labelSelector: Self.managedSelector),
-                               handlers: EventMapping.childHandlers(for: ClientListerWatcher<Deployment>.self, enqueue), clock: clock)
+                               handlers: EventMapping.childHandlers(for: ClientListerWatcher<Deployment>.self, enqueue), clock: clock,
+                               transform: CacheTransforms.deployment)
         services = Informer(source: ClientListerWatcher(client: client, namespace: ns, labelSelector: Self.managedSelector),
-                            handlers: EventMapping.childHandlers(for: ClientListerWatcher<Service>.self, enqueue), clock: clock)
+                            handlers: EventMapping.childHandlers(for: ClientListerWatcher<Service>.self, enqueue), clock: clock,
+                            transform: CacheTransforms.service)
         autoscalers = Informer(source: ClientListerWatcher(client: client, namespace: ns, labelSelector: Self.managedSelector),
                                handlers: EventMapping.childHandlers(for: ClientListerWatcher<HorizontalPodAutoscaler>.self, enqueue), clock: clock)
 

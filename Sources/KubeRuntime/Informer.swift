@@ -45,7 +45,7 @@ public final class Informer<LW: ListerWatcher>: Sendable {
         var lastFailure: TimeInterval?
     }
 
-    public let store = Store<T>()
+    public let store: Store<T>
     let source: LW
     let handlers: Handlers
     let clock: Clock
@@ -56,7 +56,8 @@ public final class Informer<LW: ListerWatcher>: Sendable {
     let finished = DispatchSemaphore(value: 0)
 
     public init(source: LW, handlers: Handlers = Handlers(), clock: Clock = SystemClock(), resyncPeriod: TimeInterval? = nil,
-                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+                transform: Store<T>.Transform? = nil, random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
+        self.store = Store(transform: transform)
         self.source = source
         self.handlers = handlers
         self.clock = clock
@@ -118,7 +119,8 @@ public final class Informer<LW: ListerWatcher>: Sendable {
             if let gone = store.remove(key) { handlers.onDelete(gone) }
         }
         for (_, item) in fresh {
-            if let old = store.upsert(item) { handlers.onUpdate(old, item) } else { handlers.onAdd(item) }
+            let (old, stored) = store.upsert(item)
+            if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
         }
         store.markSynced()
         state.withLock {
@@ -131,7 +133,8 @@ public final class Informer<LW: ListerWatcher>: Sendable {
         switch event {
         case .added(let o), .modified(let o):
             advance(to: o.metadata.resourceVersion)
-            if let old = store.upsert(o) { handlers.onUpdate(old, o) } else { handlers.onAdd(o) }
+            let (old, stored) = store.upsert(o)
+            if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
         case .deleted(let o):
             advance(to: o.metadata.resourceVersion)
             let old = store.remove(o.key)

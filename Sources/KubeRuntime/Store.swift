@@ -4,10 +4,15 @@ import KubeModel
 /// The informer's cache of one kind.
 ///
 /// Guarantees: thread-safe; objects are stored without `metadata.managedFields` (often more than
-/// half an object's size, and never needed by a controller); lookups by key, by namespace and by
-/// controller-owner uid are answered from indexes, not scans; `hasSynced` turns true after the
-/// first complete list and stays true.
+/// half an object's size, and never needed by a controller), then as the `transform` given at
+/// init leaves them (controller-runtime's cache transform: drop what the controller never
+/// reads), with repeated metadata strings shared (`StringInterner`); what is stored is what
+/// the informer's handlers receive. Lookups by key, by namespace and by controller-owner uid
+/// are answered from indexes, not scans; `hasSynced` turns true after the first complete list
+/// and stays true.
 public final class Store<T: KubeResource>: Sendable {
+    public typealias Transform = @Sendable (inout T) -> Void
+
     struct State {
         var items: [ObjectKey: T] = [:]
         var byNamespace: [String: Set<ObjectKey>] = [:]
@@ -15,8 +20,12 @@ public final class Store<T: KubeResource>: Sendable {
         var synced = false
     }
     let state = Mutex(State())
+    let transform: Transform?
+    let interner = StringInterner()
 
-    public init() {}
+    public init(transform: Transform? = nil) {
+        self.transform = transform
+    }
 
     public func get(_ key: ObjectKey) -> T? { state.withLock { $0.items[key] } }
     public func list() -> [T] { state.withLock { Array($0.items.values) } }
@@ -33,18 +42,22 @@ public final class Store<T: KubeResource>: Sendable {
         state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.items[$0] } }
     }
 
-    /// Stores `object` (stripped); returns the previous version.
+    /// Stores `object` (stripped, transformed, interned); returns the previous version and the
+    /// stored form.
     @discardableResult
-    func upsert(_ object: T) -> T? {
+    func upsert(_ object: T) -> (old: T?, stored: T) {
         var object = object
         object.metadata.managedFields = nil
+        transform?(&object)
+        interner.intern(&object.metadata)
         let key = object.key
-        return state.withLock { s in
+        let old = state.withLock { s in
             let old = s.items.updateValue(object, forKey: key)
             if let old { Self.unindex(old, key, &s) }
             Self.index(object, key, &s)
             return old
         }
+        return (old, object)
     }
 
     @discardableResult
