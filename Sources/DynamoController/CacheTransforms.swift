@@ -1,5 +1,6 @@
 import KubeModel
 import KubeRuntime
+import DynamoAPI
 
 /// What the operator's caches keep of each child, beyond what the reconciler and the event
 /// mapping read: nothing. At 1000 graphs the caches hold 8000 children, so what is dropped here
@@ -18,6 +19,14 @@ enum CacheTransforms {
             .map { DeploymentStatus.Condition(type: $0.type, status: $0.status, reason: $0.reason) }
         d.status?.conditions = progressing
     }
+
+    /// DynamoDeployments: no `kubectl.kubernetes.io/last-applied-configuration` annotation, a
+    /// copy of the whole object `kubectl apply` (client-side) keeps on it that nothing here reads.
+    static let dynamoDeployment: Store<DynamoDeployment>.Transform = { dd in
+        dd.metadata.annotations?[lastAppliedAnnotation] = nil
+        if dd.metadata.annotations?.isEmpty == true { dd.metadata.annotations = nil }
+    }
+    static let lastAppliedAnnotation = "kubectl.kubernetes.io/last-applied-configuration"
 
     /// Services: no status (load-balancer ingress), no creation timestamp.
     static let service: Store<Service>.Transform = { s in

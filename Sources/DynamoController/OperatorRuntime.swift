@@ -75,7 +75,7 @@ public final class OperatorRuntime: Sendable {
         let ns = configuration.namespace
         dynamoDeployments = Informer(source: ClientListerWatcher(client: client, namespace: ns),
                                      handlers: EventMapping.ownerHandlers(for: ClientListerWatcher<DynamoDeployment>.self, enqueue),
-                                     clock: clock, resyncPeriod: configuration.resyncPeriod)
+                                     clock: clock, resyncPeriod: configuration.resyncPeriod, transform: CacheTransforms.dynamoDeployment)
         deployments = Informer(source: ClientListerWatcher(client: client, namespace: ns, labelSelector: Self.managedSelector),
                                handlers: EventMapping.childHandlers(for: ClientListerWatcher<Deployment>.self, enqueue), clock: clock,
                                transform: CacheTransforms.deployment)

@@ -24,7 +24,7 @@ public struct DeploymentSpec: Codable, Sendable, Hashable {
     public var selector: LabelSelector?
     /// A `PodTemplateSpec`, untyped.
     public var template: CompactJSON?
-    public var strategy: JSONValue?
+    public var strategy: CompactJSON?
     public var minReadySeconds: Int?
     public var revisionHistoryLimit: Int?
     public var progressDeadlineSeconds: Int?

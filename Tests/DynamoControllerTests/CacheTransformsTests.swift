@@ -1,5 +1,6 @@
 import Testing
 import KubeModel
+import DynamoAPI
 @testable import DynamoController
 
 /// The operator's caches drop only what neither the reconciler nor the event mapping reads.
@@ -29,5 +30,17 @@ import KubeModel
         CacheTransforms.service(&cached)
         #expect(cached.status == nil && cached.metadata.creationTimestamp == nil)
         #expect(cached.spec == s.spec && cached.metadata.name == s.metadata.name)
+    }
+
+    @Test func dynamoDeploymentsLoseOnlyTheLastAppliedCopy() {
+        var dd = DynamoDeployment(metadata: ObjectMeta(name: "llm", namespace: "ns", annotations: [
+            CacheTransforms.lastAppliedAnnotation: #"{"apiVersion":"nvidia.com/v1alpha1"}"#, "team": "a"]),
+                                  spec: DynamoDeploymentSpec(components: [Component(name: "backend", image: "vllm:1")]))
+        var cached = dd
+        CacheTransforms.dynamoDeployment(&cached)
+        #expect(cached.metadata.annotations == ["team": "a"] && cached.spec == dd.spec)
+        dd.metadata.annotations = [CacheTransforms.lastAppliedAnnotation: "{}"]
+        CacheTransforms.dynamoDeployment(&dd)
+        #expect(dd.metadata.annotations == nil)
     }
 }
