@@ -10,8 +10,11 @@ public enum SpecHash {
     public static let annotation = "nvidia.com/dynamo-spec-hash"
 
     public static func of(_ value: JSONValue) -> String {
+        var text: [UInt8] = []
+        text.reserveCapacity(4096)
+        JSONWire.write(value, into: &text)
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in value.jsonString().utf8 {
+        for byte in text {
             hash ^= UInt64(byte)
             hash = hash &* 0x0000_0100_0000_01b3
         }

@@ -12,18 +12,25 @@ public struct JSONParser {
     /// and so a hostile body cannot exhaust the stack.
     public static let maxDepth = 512
 
-    private let bytes: [UInt8]
+    /// The text, valid for the parse only (every read is guarded by an explicit `i < count`).
+    private let bytes: UnsafeBufferPointer<UInt8>
     private var i = 0
+    /// Members of the objects being parsed, innermost last: each object's dictionary is built
+    /// once at its exact size instead of growing (and rehashing) member by member.
+    private var members: [(String, JSONValue)] = []
 
-    private init(_ data: Data) { bytes = [UInt8](data) }
-    private init(bytes: [UInt8]) { self.bytes = bytes }
+    private init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
     public static func parse(_ data: Data) -> JSONValue? {
-        parse(bytes: [UInt8](data))
+        data.withUnsafeBytes { raw in parse(buffer: raw.bindMemory(to: UInt8.self)) }
     }
 
     public static func parse(bytes: [UInt8]) -> JSONValue? {
-        var p = JSONParser(bytes: bytes)
+        bytes.withUnsafeBufferPointer { parse(buffer: $0) }
+    }
+
+    private static func parse(buffer: UnsafeBufferPointer<UInt8>) -> JSONValue? {
+        var p = JSONParser(buffer)
         p.skipWhitespace()
         guard let v = p.value(depth: 0) else { return nil }
         p.skipWhitespace()
@@ -61,9 +68,10 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) -> JSONValue? {
         i += 1
-        var o: [String: JSONValue] = [:]
         skipWhitespace()
-        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object([:]) }
+        let base = members.count
+        defer { members.removeSubrange(base...) }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), let key = string() else { return nil }
@@ -72,11 +80,16 @@ public struct JSONParser {
             i += 1
             skipWhitespace()
             guard let v = value(depth: depth + 1) else { return nil }
-            o[key] = v
+            members.append((key, v))
             skipWhitespace()
             guard i < bytes.count else { return nil }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
-            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(o) }
+            if bytes[i] == UInt8(ascii: "}") {
+                i += 1
+                var o = [String: JSONValue](minimumCapacity: members.count - base)
+                for (k, v) in members[base...] { o[k] = v }  // a repeated key keeps its last value
+                return .object(o)
+            }
             return nil
         }
     }
@@ -123,7 +136,7 @@ public struct JSONParser {
         while i < bytes.count, bytes[i] != UInt8(ascii: "\""), bytes[i] != UInt8(ascii: "\\"), bytes[i] >= 0x20 { i += 1 }
         guard i < bytes.count else { return nil }
         if bytes[i] == UInt8(ascii: "\"") {
-            let s = String(decoding: bytes[start..<i], as: UTF8.self)
+            let s = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
             i += 1
             return s
         }
@@ -188,7 +201,7 @@ public struct JSONParser {
             while i < bytes.count, bytes[i] >= 0x30, bytes[i] <= 0x39 { i += 1 }
             guard i > e else { return nil }
         }
-        let text = String(decoding: bytes[start..<i], as: UTF8.self)
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if isInteger, let v = Int64(text) { return .int(v) }
         return Double(text).map { .double($0) }
     }
