@@ -107,4 +107,11 @@ import KubeModel
         #expect(cs[0].lastTransitionTime == KubeTime.format(t0.addingTimeInterval(120)))
         #expect(Conditions.isTrue(cs, "Ready"))
     }
+
+    /// The fingerprint is FNV-1a over the compact key-sorted text, fixed across versions: a new
+    /// operator release must not see every child it ever stamped as drifted.
+    @Test func specHashValueIsPinned() {
+        let service: JSONValue = ["kind": "Service", "metadata": ["name": "llm-frontend"], "spec": ["ports": [["port": 8000, "name": "http"]]]]
+        #expect(SpecHash.of(service) == "ad90fa7e3fa4e465")
+    }
 }

@@ -36,6 +36,9 @@ enum FieldSetCompute {
     static func diff(old: JSONValue?, new: JSONValue?, type: FieldType) -> (changed: FieldSet, removed: FieldSet) {
         var changed = FieldSet(), removed = FieldSet()
         guard old != nil || new != nil else { return (changed, removed) }
+        // Identical subtrees differ nowhere. A patched object shares its unchanged subtrees with
+        // the old one, so this test is a storage-identity check there, not a walk.
+        if let old, let new, old == new { return (changed, removed) }
         let isEmptyOrNull: (JSONValue?) -> Bool = { v in
             guard let v else { return true }
             return v.isNull || v.objectValue?.isEmpty == true || v.arrayValue?.isEmpty == true
