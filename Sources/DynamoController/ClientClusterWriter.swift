@@ -39,9 +39,9 @@ public struct ClientClusterWriter: ClusterWriter {
     public func writeStatus(_ status: DynamoDeploymentStatus, of owner: DynamoDeployment) throws {
         guard let name = owner.metadata.name else { return }
         do {
-            _ = try client.patch(DynamoDeployment.resource, namespace: owner.metadata.namespace, name: name,
-                                 patch: .merge(try Self.statusPatch(status, resourceVersion: owner.metadata.resourceVersion)),
-                                 subresource: "status", options: WriteOptions(fieldManager: Self.fieldManager))
+            try client.patchIgnoringResult(DynamoDeployment.resource, namespace: owner.metadata.namespace, name: name,
+                                           patch: .merge(try Self.statusPatch(status, resourceVersion: owner.metadata.resourceVersion)),
+                                           subresource: "status", options: WriteOptions(fieldManager: Self.fieldManager))
         } catch let e as KubeError where e.isNotFound {
             return
         }

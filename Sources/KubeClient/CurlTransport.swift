@@ -314,16 +314,27 @@ final class TransferContext {
         return count
     }
 
+    /// One header line as libcurl hands it over (with its CRLF). Parsed on bytes: Foundation's
+    /// `trimmingCharacters` on every line of every response was a visible share of a request.
     func header(_ ptr: UnsafeMutablePointer<CChar>?, _ count: Int) {
         guard let ptr else { return }
-        let line = String(decoding: UnsafeRawBufferPointer(start: ptr, count: count), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        if line.hasPrefix("HTTP/") {
+        let raw = UnsafeRawBufferPointer(start: ptr, count: count).bindMemory(to: UInt8.self)
+        let line = Self.trimmed(raw[...])
+        if line.starts(with: "HTTP/".utf8) {
             headers = [:]
-            let parts = line.split(separator: " ")
-            if parts.count > 1, let s = Int(parts[1]) { status = s }
-        } else if let colon = line.firstIndex(of: ":") {
-            headers[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+            let parts = line.split(separator: UInt8(ascii: " "))
+            if parts.count > 1, let s = Int(String(decoding: UnsafeBufferPointer(rebasing: parts[1]), as: UTF8.self)) { status = s }
+        } else if let colon = line.firstIndex(of: UInt8(ascii: ":")) {
+            let name = String(decoding: UnsafeBufferPointer(rebasing: Self.trimmed(line[..<colon])), as: UTF8.self).lowercased()
+            headers[name] = String(decoding: UnsafeBufferPointer(rebasing: Self.trimmed(line[line.index(after: colon)...])), as: UTF8.self)
         }
+    }
+
+    static func trimmed(_ s: Slice<UnsafeBufferPointer<UInt8>>) -> Slice<UnsafeBufferPointer<UInt8>> {
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D || b == 0x0A }
+        var start = s.startIndex, end = s.endIndex
+        while start < end, isSpace(s[start]) { start += 1 }
+        while end > start, isSpace(s[end - 1]) { end -= 1 }
+        return s[start..<end]
     }
 }

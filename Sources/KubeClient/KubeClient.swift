@@ -106,13 +106,15 @@ public final class KubeClient: Sendable {
         }
     }
 
-    /// Sends a request and returns its decoded JSON body, or throws the server's Status.
-    func call(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, contentType: String? = nil) throws -> JSONValue {
+    /// Sends a request and returns its decoded JSON body (an empty object when `parse` is
+    /// false), or throws the server's Status.
+    func call(_ method: String, _ path: String, query: [(String, String)] = [], body: Data? = nil, contentType: String? = nil,
+              parse: Bool = true) throws -> JSONValue {
         var headers: [(String, String)] = []
         if let contentType { headers.append(("Content-Type", contentType)) }
         let response = try send(HTTPRequest(method: method, path: path, query: query, headers: headers, body: body))
         guard (200..<300).contains(response.status) else { throw Self.apiError(response) }
-        if response.body.isEmpty { return .object([:]) }
+        if response.body.isEmpty || !parse { return .object([:]) }
         do {
             return try JSONValue(data: response.body)
         } catch {
@@ -163,6 +165,14 @@ public final class KubeClient: Sendable {
     public func patch(_ r: ResourceDescriptor, namespace: String?, name: String, patch: Patch, subresource: String? = nil, options: WriteOptions = .init()) throws -> JSONValue {
         try call("PATCH", r.objectPath(namespace: namespace, name: name, subresource: subresource), query: options.query,
                  body: try patch.body.data(), contentType: patch.contentType)
+    }
+
+    /// As `patch`, for a caller that does not read the object the server returns (a status
+    /// write): a non-2xx answer still throws its Status, but a success's body is not parsed.
+    public func patchIgnoringResult(_ r: ResourceDescriptor, namespace: String?, name: String, patch: Patch, subresource: String? = nil,
+                                    options: WriteOptions = .init()) throws {
+        _ = try call("PATCH", r.objectPath(namespace: namespace, name: name, subresource: subresource), query: options.query,
+                     body: try patch.body.data(), contentType: patch.contentType, parse: false)
     }
 
     public func delete(_ r: ResourceDescriptor, namespace: String?, name: String, options: DeleteOptions = .init()) throws {

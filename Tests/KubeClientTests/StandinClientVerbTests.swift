@@ -66,6 +66,12 @@ import KubeStandin
             _ = try c.patch(d, namespace: "default", name: "web", patch: .json([["op": "test", "path": "/spec/replicas", "value": 9], ["op": "replace", "path": "/spec/replicas", "value": 7]]))
         }
         #expect(try c.get(Deployment.self, namespace: "default", name: "web").spec?.replicas == 2)
+        // Without reading the result: the write lands, and a failure still throws the Status.
+        try c.patchIgnoringResult(.deployments, namespace: "default", name: "web", patch: .merge(["spec": ["replicas": 5]]))
+        #expect(try c.get(Deployment.self, namespace: "default", name: "web").spec?.replicas == 5)
+        #expect(throws: KubeError.self) {
+            try c.patchIgnoringResult(.deployments, namespace: "default", name: "missing", patch: .merge(["spec": ["replicas": 5]]))
+        }
     }
 
     @Test func serverSideApplyForceAndConflicts() throws {
