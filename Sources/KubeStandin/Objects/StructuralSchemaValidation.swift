@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import KubeModel
 
 /// Validation of a custom resource against its structural schema, with the field paths and the
@@ -81,7 +82,7 @@ extension StructuralSchema {
         if let min = schema["minLength"]?.intValue, length < min {
             errs.append(FieldError(.invalid, field: path, value: .string(s), detail: "\(inBody(path)) should be at least \(min) chars long"))
         }
-        if let pattern = schema["pattern"]?.stringValue, s.range(of: pattern, options: .regularExpression) == nil {
+        if let pattern = schema["pattern"]?.stringValue, !SchemaPatterns.matches(s, pattern) {
             errs.append(FieldError(.invalid, field: path, value: .string(s), detail: "\(inBody(path)) should match '\(pattern)'"))
         }
     }
@@ -160,5 +161,31 @@ extension StructuralSchema {
                 check(fields[key]!, schema: additional, path: join(path, key), errs: &errs)
             }
         }
+    }
+}
+
+/// The `pattern`s of CRD schemas, compiled once each: a custom resource's every write is
+/// validated in full, and compiling the same expressions for every string was most of it.
+/// Unanchored, as OpenAPI's `pattern` is (the schema's own `^…$` anchors it).
+enum SchemaPatterns {
+    final class Compiled: @unchecked Sendable {
+        /// Immutable after init; `NSRegularExpression` may be used from several threads at once.
+        let regex: NSRegularExpression?
+        init(_ pattern: String) { regex = try? NSRegularExpression(pattern: pattern) }
+    }
+    /// Distinct patterns kept; CRDs declare a handful each, so this only bounds a pathological set.
+    static let capacity = 1024
+    private static let cache = Mutex<[String: Compiled]>([:])
+
+    static func matches(_ s: String, _ pattern: String) -> Bool {
+        let compiled = cache.withLock { c -> Compiled in
+            if let hit = c[pattern] { return hit }
+            if c.count >= capacity { c.removeAll() }
+            let new = Compiled(pattern)
+            c[pattern] = new
+            return new
+        }
+        guard let regex = compiled.regex else { return s.range(of: pattern, options: .regularExpression) != nil }
+        return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 }
