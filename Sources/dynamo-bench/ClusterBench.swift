@@ -87,7 +87,7 @@ struct ClusterBench {
         defer { standin?.stop() }
         let control = standin == nil ? nil : StandinControl(client: client)
 
-        try installCRD(client)
+        try CRDInstaller.install(client, fieldManager: "dynamo-bench")
         let namespace = "bench-\(n)-\(UUID().uuidString.prefix(4).lowercased())"
         _ = try client.create(.namespaces, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
         defer { try? client.delete(.namespaces, namespace: nil, name: namespace) }
@@ -321,19 +321,6 @@ struct ClusterBench {
                                  options: WriteOptions(fieldManager: "dynamo-operator", force: true))
         }
         return Date().timeIntervalSince(start)
-    }
-
-    private func installCRD(_ client: KubeClient) throws {
-        guard let crd = try DocumentParser.parseDocuments(CRDGenerator.yaml()).first else { throw BenchError("no CRD document") }
-        let name = DynamoDeployment.resource.groupResource
-        _ = try client.patch(.customResourceDefinitions, namespace: nil, name: name, patch: .apply(crd),
-                             options: WriteOptions(fieldManager: "dynamo-bench", force: true))
-        let deadline = Date().addingTimeInterval(30)
-        while Date() < deadline {
-            if (try? client.list(DynamoDeployment.resource, namespace: nil, options: ListOptions(limit: 1))) != nil { return }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        throw BenchError("the CRD was not served within 30 s")
     }
 }
 

@@ -28,16 +28,7 @@ import DynamoAPI
     }
 
     func installCRD(_ client: KubeClient) throws {
-        let crd = try #require(try DocumentParser.parseDocuments(CRDGenerator.yaml()).first)
-        let name = DynamoDeployment.resource.groupResource
-        _ = try client.patch(.customResourceDefinitions, namespace: nil, name: name, patch: .apply(crd),
-                             options: WriteOptions(fieldManager: "standin-test", force: true))
-        #expect(try within {
-            let live = try client.get(.customResourceDefinitions, namespace: nil, name: name)
-            return live[path: ["status", "conditions"]]?.arrayValue?.contains {
-                $0["type"]?.stringValue == "Established" && $0["status"]?.stringValue == "True"
-            } ?? false
-        })
+        try CRDInstaller.install(client, fieldManager: "standin-test")
     }
 
     func deployment(_ client: KubeClient, _ ns: String, _ name: String) throws -> Deployment? {

@@ -3,6 +3,7 @@ import KubeClient
 import KubeModel
 import KubeStandin
 import DynamoAPI
+import DynamoController
 
 /// The cluster a scenario runs against: the in-process stand-in API server by default, a real
 /// cluster when `DYNAMO_E2E_KUBECONFIG` is set.
@@ -82,19 +83,7 @@ final class E2ECluster: @unchecked Sendable {
     /// Applies the CRD the operator serves (the generator's output, identical to deploy/crds)
     /// and waits until the API server serves the resource.
     func installCRD() throws {
-        guard let crd = try DocumentParser.parseDocuments(CRDGenerator.yaml()).first else {
-            throw TimedOut(description: "the CRD generator produced no document")
-        }
-        let name = DynamoDeployment.resource.groupResource
-        _ = try client.patch(.customResourceDefinitions, namespace: nil, name: name, patch: .apply(crd),
-                             options: WriteOptions(fieldManager: "dynamo-e2e", force: true))
-        _ = try eventually("CRD \(name) established") { () -> Bool? in
-            let live = try client.get(.customResourceDefinitions, namespace: nil, name: name)
-            let established = live[path: ["status", "conditions"]]?.arrayValue?.contains {
-                $0["type"]?.stringValue == "Established" && $0["status"]?.stringValue == "True"
-            } ?? false
-            return established ? true : nil
-        }
+        try CRDInstaller.install(client, fieldManager: "dynamo-e2e", timeout: E2ETimeouts.converge)
     }
 
     /// A fresh namespace for one scenario, deleted by `stop`.

@@ -4,6 +4,7 @@ import KubeClient
 import KubeModel
 import KubeStandin
 import DynamoAPI
+import DynamoController
 
 /// `dynamo-operator run` refuses to start, with one line naming the fix and exit 1, when the CRD
 /// is missing, RBAC forbids what it needs, or the server cannot be reached. Each case gets a
@@ -42,9 +43,7 @@ struct StartupScenarios {
         let path = scratch.appendingPathComponent("kubeconfig").path
         try server.kubeconfig(user: "operator").write(toFile: path, atomically: true, encoding: .utf8)
         if installCRD {
-            let client = try KubeClient.load(kubeconfigPath: path)
-            let crd = try #require(try DocumentParser.parseDocuments(CRDGenerator.yaml()).first)
-            _ = try client.create(.customResourceDefinitions, namespace: nil, body: crd)
+            try CRDInstaller.install(try KubeClient.load(kubeconfigPath: path), fieldManager: "dynamo-e2e")
         }
         return (server, path, scratch)
     }
