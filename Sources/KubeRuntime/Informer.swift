@@ -11,7 +11,10 @@ import KubeModel
 /// - when the server says that resourceVersion is too old, the informer relists from scratch and
 ///   emits a delete for every cached object missing from the new list (nothing stays stale);
 /// - other failures are retried with jittered exponential backoff, reset after a healthy spell;
-/// - handlers run on the informer's own thread, in event order.
+/// - handlers are called one at a time, never concurrently: list and watch events from the
+///   informer's own thread in event order, periodic resyncs from the clock's thread, each
+///   resync replaying the store as it stands between two events (the store does not change
+///   while handlers run, so handlers must only hand work off, never call back into the informer).
 public final class Informer<LW: ListerWatcher>: Sendable {
     public typealias T = LW.Object
 
@@ -53,6 +56,8 @@ public final class Informer<LW: ListerWatcher>: Sendable {
     let resyncPeriod: TimeInterval?
     let state = Mutex(State())
     let stopSignal = WatchStop()
+    /// Held while the store changes and the handlers hear of it: the one-at-a-time guarantee.
+    let delivery = Mutex(())
     let finished = DispatchSemaphore(value: 0)
 
     public init(source: LW, handlers: Handlers = Handlers(), clock: Clock = SystemClock(), resyncPeriod: TimeInterval? = nil,
@@ -115,14 +120,16 @@ public final class Informer<LW: ListerWatcher>: Sendable {
             listRV = result.metadata.resourceVersion ?? listRV
             page.continueToken = result.metadata.continue.flatMap { $0.isEmpty ? nil : $0 }
         } while page.continueToken != nil && !stopSignal.isStopped
-        for key in store.keys where fresh[key] == nil {
-            if let gone = store.remove(key) { handlers.onDelete(gone) }
+        delivery.withLock { _ in
+            for key in store.keys where fresh[key] == nil {
+                if let gone = store.remove(key) { handlers.onDelete(gone) }
+            }
+            for (_, item) in fresh {
+                let (old, stored) = store.upsert(item)
+                if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
+            }
+            store.markSynced()
         }
-        for (_, item) in fresh {
-            let (old, stored) = store.upsert(item)
-            if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
-        }
-        store.markSynced()
         state.withLock {
             $0.resourceVersion = listRV
             $0.needsList = false
@@ -133,12 +140,16 @@ public final class Informer<LW: ListerWatcher>: Sendable {
         switch event {
         case .added(let o), .modified(let o):
             advance(to: o.metadata.resourceVersion)
-            let (old, stored) = store.upsert(o)
-            if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
+            delivery.withLock { _ in
+                let (old, stored) = store.upsert(o)
+                if let old { handlers.onUpdate(old, stored) } else { handlers.onAdd(stored) }
+            }
         case .deleted(let o):
             advance(to: o.metadata.resourceVersion)
-            let old = store.remove(o.key)
-            handlers.onDelete(old ?? o)
+            delivery.withLock { _ in
+                let old = store.remove(o.key)
+                handlers.onDelete(old ?? o)
+            }
         case .bookmark(let rv):
             advance(to: rv)
         }
@@ -179,7 +190,9 @@ public final class Informer<LW: ListerWatcher>: Sendable {
         guard let period = resyncPeriod, period > 0 else { return }
         clock.schedule(after: period) { [weak self] in
             guard let self, !self.stopSignal.isStopped else { return }
-            for o in self.store.list() { self.handlers.onUpdate(o, o) }
+            self.delivery.withLock { _ in
+                for o in self.store.list() { self.handlers.onUpdate(o, o) }
+            }
             self.scheduleResync()
         }
     }

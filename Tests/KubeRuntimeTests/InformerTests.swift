@@ -185,6 +185,48 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         #expect(rec.all.filter { $0.hasPrefix("update") }.sorted() == ["update a", "update b"])
     }
 
+    /// A resync that falls due while a watch event's handler runs waits for it: handlers never
+    /// run concurrently (without the delivery lock the replay would run inside the window).
+    @Test func resyncNeverOverlapsAWatchEventsHandler() throws {
+        let clock = ManualClock()
+        let source = FakeSource()
+        source.state.withLock { s in
+            s.objects = [deployment("a"), deployment("b")]
+            s.sessions = [FakeSource.Session(events: [.modified(deployment("a", rv: "2"))], end: .close)]
+        }
+        struct Log { var inWatchHandler = false; var overlaps = 0; var resyncUpdates = 0 }
+        let log = Mutex(Log())
+        let entered = DispatchSemaphore(value: 0), release = DispatchSemaphore(value: 0)
+        let handlers = Informer<FakeSource>.Handlers(onUpdate: { old, new in
+            if old.metadata.resourceVersion == new.metadata.resourceVersion {  // the resync's replay
+                log.withLock { l in
+                    l.resyncUpdates += 1
+                    if l.inWatchHandler { l.overlaps += 1 }
+                }
+            } else {  // the watch event: hold the handler open
+                log.withLock { $0.inWatchHandler = true }
+                entered.signal()
+                _ = release.wait(timeout: .now() + 5)
+                log.withLock { $0.inWatchHandler = false }
+            }
+        })
+        let informer = Informer(source: source, handlers: handlers, clock: clock, resyncPeriod: 60, random: { 0 })
+        informer.run()
+        defer { informer.stop() }
+        #expect(entered.wait(timeout: .now() + 5) == .success)
+        let resynced = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            clock.advance(by: 60)
+            resynced.signal()
+        }
+        usleep(100_000)  // ample time for the replay to run, were it not held back
+        #expect(log.withLock { $0.resyncUpdates } == 0)
+        release.signal()
+        #expect(resynced.wait(timeout: .now() + 5) == .success)
+        #expect(log.withLock { $0.overlaps } == 0)
+        #expect(log.withLock { $0.resyncUpdates } == 2)
+    }
+
     @Test func filtersAndOwnerKeys() {
         var a = ObjectMeta(name: "x", namespace: "ns", generation: 1)
         var b = a
