@@ -144,6 +144,19 @@ extension StandinIntegration {
 
         func time(_ text: String?) throws -> Date { try #require(text.flatMap(KubeTime.parse)) }
 
+        /// Two candidates sampled for overlaps: `elector-a` started first and leads, `elector-b`
+        /// started after it and has seen it lead. The caller releases both.
+        func aLeadingBStandingBy(_ cluster: StandinCluster) throws -> (a: Candidate, b: Candidate, sampler: OverlapSampler) {
+            let a = try Candidate("elector-a", client: cluster.client, timing: Self.timing)
+            let b = try Candidate("elector-b", client: cluster.client, timing: Self.timing)
+            let sampler = OverlapSampler([a, b])
+            a.elector.run()
+            #expect(within { a.isLeader })
+            b.elector.run()
+            #expect(within { b.observed.contains("elector-a") })
+            return (a, b, sampler)
+        }
+
         @Test func oneLeaderRenewsAndReleaseHandsOverBeforeTheLeaseWouldExpire() throws {
             #expect(throws: Never.self) { try Self.timing.validate() }
             let cluster = try StandinCluster()
@@ -242,14 +255,8 @@ extension StandinIntegration {
         @Test func aLeaderThatStopsRenewingIsReplacedOnlyAfterTheLeaseExpires() throws {
             let cluster = try StandinCluster()
             defer { cluster.stop() }
-            let a = try Candidate("elector-a", client: cluster.client, timing: Self.timing)
-            let b = try Candidate("elector-b", client: cluster.client, timing: Self.timing)
-            let sampler = OverlapSampler([a, b])
-            a.elector.run()
+            let (a, b, sampler) = try aLeadingBStandingBy(cluster)
             defer { a.elector.release(); b.elector.release() }
-            #expect(within { a.isLeader })
-            b.elector.run()
-            #expect(within { b.observed.contains("elector-a") })
 
             // a is cut off: it can neither renew nor release.
             a.store.partitioned.withLock { $0 = true }
@@ -280,14 +287,8 @@ extension StandinIntegration {
         @Test func aLeaderWhoseRenewalsFailOnTheServerStopsLeadingAfterTheRenewDeadline() throws {
             let cluster = try StandinCluster()
             defer { cluster.stop() }
-            let a = try Candidate("elector-a", client: cluster.client, timing: Self.timing)
-            let b = try Candidate("elector-b", client: cluster.client, timing: Self.timing)
-            let sampler = OverlapSampler([a, b])
-            a.elector.run()
+            let (a, b, sampler) = try aLeadingBStandingBy(cluster)
             defer { a.elector.release(); b.elector.release() }
-            #expect(within { a.isLeader })
-            b.elector.run()
-            #expect(within { b.observed.contains("elector-a") })
 
             // The API server answers every Lease update with 500 (reads still work).
             cluster.api.resetRequestCounts()
