@@ -20,51 +20,6 @@ import KubeModel
 ///   items are named by index (`[0]`), where structured-merge-diff names associative-list items
 ///   by key: APPROXIMATION.
 enum UnknownFields {
-    /// `metav1.ObjectMeta`'s JSON fields (strict decoding reports others as `metadata.x`).
-    static let objectMetaFields: Set<String> = [
-        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
-        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
-    ]
-
-    /// Dotted paths (`spec.foo`, `spec.items[0].bar`) of fields `schema` does not declare, sorted.
-    static func paths(_ object: JSONValue, schema: StructuralSchema) -> [String] {
-        var out: [String] = []
-        walk(object, schema: schema.root, isRoot: true, path: "", into: &out)
-        return out.sorted()
-    }
-
-    private static func walk(_ value: JSONValue, schema: JSONValue, isRoot: Bool, path: String, into out: inout [String]) {
-        func join(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
-        switch value {
-        case .object(let fields):
-            let properties = schema["properties"]?.objectValue
-            let additional = schema["additionalProperties"]
-            let preserve = schema["x-kubernetes-preserve-unknown-fields"] == true
-            let embedded = isRoot || schema["x-kubernetes-embedded-resource"] == true
-            for key in fields.keys.sorted() {
-                let child = fields[key]!
-                if embedded, StructuralSchema.typeMetaFields.contains(key) {
-                    if key == "metadata", let meta = child.objectValue {
-                        for k in meta.keys.sorted() where !objectMetaFields.contains(k) { out.append(join("metadata.\(k)")) }
-                    }
-                    continue
-                }
-                if let propSchema = properties?[key] {
-                    walk(child, schema: propSchema, isRoot: false, path: join(key), into: &out)
-                } else if let additional, case .object = additional {
-                    walk(child, schema: additional, isRoot: false, path: join(key), into: &out)
-                } else if !(preserve || additional == true) {
-                    out.append(join(key))
-                }
-            }
-        case .array(let items):
-            guard let itemSchema = schema["items"], case .object = itemSchema else { return }
-            for (i, item) in items.enumerated() { walk(item, schema: itemSchema, isRoot: false, path: "\(path)[\(i)]", into: &out) }
-        default:
-            return
-        }
-    }
-
     /// A merge patch without its deletions (nulls), which cannot add fields.
     static func withoutNulls(_ value: JSONValue) -> JSONValue {
         guard case .object(let o) = value else { return value }
@@ -91,7 +46,7 @@ extension APIServer {
         let candidate: JSONValue
         switch (request.method, ct) {
         case ("PATCH", "application/apply-patch+yaml"):
-            let unknown = UnknownFields.paths(body, schema: schema)
+            let unknown = schema.unknownFields(body)
             guard !unknown.isEmpty else { return nil }
             let ns = t.namespace ?? ""
             let declared = unknown.map { ".\($0): field not declared in schema" }
@@ -108,7 +63,7 @@ extension APIServer {
         default:
             candidate = body
         }
-        let unknown = UnknownFields.paths(candidate, schema: schema)
+        let unknown = schema.unknownFields(candidate)
         guard !unknown.isEmpty else { return nil }
         switch directive {
         case "Strict":

@@ -23,10 +23,31 @@ public struct StructuralSchema: Sendable {
     /// as the API server prunes custom resources; `apiVersion`, `kind` and `metadata` stay.
     /// JSON nulls of fields that are not `nullable` are dropped too (the server prunes them before defaulting).
     public func prune(_ object: inout JSONValue) {
-        object = Self.pruned(object, schema: root, isRoot: true)
+        var report: [String]? = nil
+        object = Self.pruned(object, schema: root, isRoot: true, path: "", unknown: &report)
     }
 
-    static func pruned(_ value: JSONValue, schema: JSONValue, isRoot: Bool) -> JSONValue {
+    /// Dotted paths (`spec.foo`, `spec.items[0].bar`) of the fields `prune` would drop because the
+    /// schema does not declare them, plus `metadata.x` for fields `metav1.ObjectMeta` lacks (which
+    /// strict decoding reports), sorted. Nulls pruning drops from declared fields are not unknown.
+    public func unknownFields(_ object: JSONValue) -> [String] {
+        var report: [String]? = []
+        _ = Self.pruned(object, schema: root, isRoot: true, path: "", unknown: &report)
+        return (report ?? []).sorted()
+    }
+
+    /// `metav1.ObjectMeta`'s JSON fields (strict decoding reports others as `metadata.x`).
+    static let objectMetaFields: Set<String> = [
+        "name", "generateName", "namespace", "selfLink", "uid", "resourceVersion", "generation", "creationTimestamp",
+        "deletionTimestamp", "deletionGracePeriodSeconds", "labels", "annotations", "ownerReferences", "finalizers", "managedFields",
+    ]
+
+    /// The one walk behind `prune` and `unknownFields`: `value` without what `schema` does not
+    /// declare; when `unknown` is non-nil, the paths of the undeclared fields are appended to it
+    /// (and only then are paths built).
+    static func pruned(_ value: JSONValue, schema: JSONValue, isRoot: Bool, path: String, unknown: inout [String]?) -> JSONValue {
+        func join(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+        let reporting = unknown != nil
         switch value {
         case .object(let fields):
             let properties = schema["properties"]?.objectValue
@@ -35,21 +56,32 @@ public struct StructuralSchema: Sendable {
             let embedded = isRoot || schema["x-kubernetes-embedded-resource"] == true
             var out: [String: JSONValue] = [:]
             for (key, child) in fields {
-                if embedded, typeMetaFields.contains(key) { out[key] = child; continue }
+                if embedded, typeMetaFields.contains(key) {
+                    if reporting, key == "metadata", let meta = child.objectValue {
+                        for k in meta.keys where !objectMetaFields.contains(k) { unknown?.append(join("metadata.\(k)")) }
+                    }
+                    out[key] = child
+                    continue
+                }
+                let childPath = reporting ? join(key) : ""
                 if let propSchema = properties?[key] {
                     if child.isNull, propSchema["nullable"] != true { continue }
-                    out[key] = pruned(child, schema: propSchema, isRoot: false)
+                    out[key] = pruned(child, schema: propSchema, isRoot: false, path: childPath, unknown: &unknown)
                 } else if let additional, case .object = additional {
                     if child.isNull, additional["nullable"] != true { continue }
-                    out[key] = pruned(child, schema: additional, isRoot: false)
+                    out[key] = pruned(child, schema: additional, isRoot: false, path: childPath, unknown: &unknown)
                 } else if preserve || additional == true {
                     out[key] = child
+                } else {
+                    unknown?.append(childPath)
                 }
             }
             return .object(out)
         case .array(let items):
             guard let itemSchema = schema["items"], case .object = itemSchema else { return value }
-            return .array(items.map { pruned($0, schema: itemSchema, isRoot: false) })
+            return .array(items.enumerated().map { i, item in
+                pruned(item, schema: itemSchema, isRoot: false, path: reporting ? "\(path)[\(i)]" : "", unknown: &unknown)
+            })
         default:
             return value
         }

@@ -35,6 +35,13 @@ import Testing
         #expect(o == Transcript.json(#"{"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoDeployment","metadata":{"name":"d","anything":1},"spec":{"note":null,"components":[{"name":"a","image":"i","extra":{"x":{"y":1}},"resources":{"requests":{"cpu":"1"}}}]}}"#))
     }
 
+    /// The unknown fields are exactly what pruning drops (nulls of declared fields are dropped
+    /// but are not unknown), plus metadata fields ObjectMeta lacks, which pruning keeps.
+    @Test func unknownFieldsNameWhatPruningDrops() {
+        let o = Transcript.json(#"{"apiVersion":"nvidia.com/v1alpha1","kind":"DynamoDeployment","metadata":{"name":"d","anything":1},"spec":{"bogus":1,"note":null,"ratio":null,"components":[{"name":"a","image":"i","junk":true,"extra":{"x":{"y":1}},"resources":{"requests":{"cpu":"1"}}}]},"top":1}"#)
+        #expect(Self.schema.unknownFields(o) == ["metadata.anything", "spec.bogus", "spec.components[0].junk", "top"])
+    }
+
     @Test func defaultsReachItemsAndMapValues() {
         var o = Transcript.json(#"{"spec":{"components":[{"name":"a","image":"i","ports":[{"name":"http","port":80}],"env":{"K":{}}},{"name":"b","image":"i","replicas":3}]}}"#)
         Self.schema.applyDefaults(to: &o)
