@@ -19,13 +19,13 @@ final class StaticSource<T: KubeResource>: ListerWatcher, @unchecked Sendable {
 }
 
 /// Polls `condition` (bounded) while background threads work.
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
+func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
-        if condition() { return true }
+        if try condition() { return true }
         usleep(1_000)
     }
-    return condition()
+    return try condition()
 }
 
 func meta(_ name: String, ns: String = "ns", rv: String = "1", generation: Int64 = 1, owner: (kind: String, name: String, uid: String)? = nil,

@@ -17,16 +17,6 @@ import DynamoAPI
     /// Short and valid (3 > 1.5 > 1.2 × 0.2): the runtime gives up 1.5 s after its last renewal.
     static let timing = LeaderElectionTiming(leaseDuration: 3, renewDeadline: 1.5, retryPeriod: 0.2)
 
-    /// Polls `condition` until it holds or `timeout` passes (a generous deadline, not a timing claim).
-    func within(_ timeout: TimeInterval = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(10_000)
-        }
-        return try condition()
-    }
-
     func installCRD(_ client: KubeClient) throws {
         try CRDInstaller.install(client, fieldManager: "standin-test")
     }
@@ -100,14 +90,14 @@ import DynamoAPI
         defer { _ = shutdown(runtime) }
 
         // It leads and reconciles: a graph gets its child, and a deleted child comes back.
-        #expect(within { runtime.isLeader })
+        #expect(eventually(20) { runtime.isLeader })
         let held = try client.get(Lease.self, namespace: ns, name: Self.leaseName)
         #expect(held.spec?.holderIdentity == Self.identity)
         try createGraph(client, ns, "one")
-        #expect(try within { try deployment(client, ns, "one-backend") != nil })
+        #expect(try eventually(20) { try deployment(client, ns, "one-backend") != nil })
         let firstUID = try #require(try deployment(client, ns, "one-backend")?.metadata.uid)
         try client.delete(.deployments, namespace: ns, name: "one-backend")
-        #expect(try within { try deployment(client, ns, "one-backend").map { $0.metadata.uid != firstUID } ?? false },
+        #expect(try eventually(20) { try deployment(client, ns, "one-backend").map { $0.metadata.uid != firstUID } ?? false },
                 "the leader repairs a deleted child")
 
         // Another replica takes the Lease.

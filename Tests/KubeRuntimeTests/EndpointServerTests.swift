@@ -122,7 +122,7 @@ import KubeClient
             server.stop()
             stopped.signal()
         }
-        #expect(eventually(10) { server.port == nil }, "stop has begun: the listener is gone")
+        #expect(within(10) { server.port == nil }, "stop has begun: the listener is gone")
         release.signal()
         requestDone.wait()
         stopped.wait()

@@ -81,16 +81,6 @@ final class Recorder: Sendable {
     }
 }
 
-/// Polls `condition` (bounded) while the informer thread works.
-func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(1_000)
-    }
-    return condition()
-}
-
 @Suite struct InformerTests {
     @Test func listsInPagesThenWatchesFromTheListVersion() throws {
         let source = FakeSource()
@@ -99,7 +89,7 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0.5 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { informer.hasSynced && source.watchRVs.count == 1 })
+        #expect(within(5) { informer.hasSynced && source.watchRVs.count == 1 })
         #expect(source.state.withLock { $0.listCalls.map(\.limit) } == [500, 500, 500])
         #expect(informer.store.count == 1200)
         #expect(source.watchRVs == ["100"])
@@ -122,7 +112,7 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { source.watchRVs.count == 2 })
+        #expect(within(5) { source.watchRVs.count == 2 })
         #expect(source.watchRVs == ["100", "150"], "the bookmark's version is where the next watch resumes")
         #expect(rec.all == ["add a", "add b", "update a", "delete b"])
         #expect(informer.store.byOwnerUID("owner-dd").map { $0.metadata.name } == ["a"])
@@ -141,7 +131,7 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { source.watchRVs.last == "300" })
+        #expect(within(5) { source.watchRVs.last == "300" })
         let log = rec.all
         #expect(log.contains("delete b") && log.contains("delete c"))
         #expect(log.contains("add d") && log.contains("update a"))
@@ -158,17 +148,17 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         let informer = Informer(source: source, clock: clock, random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { source.watchRVs.count == 1 && clock.pendingCount == 1 })
+        #expect(within(5) { source.watchRVs.count == 1 && clock.pendingCount == 1 })
         clock.advance(by: 0.7)
         usleep(100_000)
         #expect(source.watchRVs.count == 1, "no reconnect before 0.8 s")
         clock.advance(by: 0.1)
-        #expect(eventually { source.watchRVs.count == 2 && clock.pendingCount == 1 })
+        #expect(within(5) { source.watchRVs.count == 2 && clock.pendingCount == 1 })
         clock.advance(by: 1.5)
         usleep(100_000)
         #expect(source.watchRVs.count == 2, "the second wait is 1.6 s")
         clock.advance(by: 0.1)
-        #expect(eventually { source.watchRVs.count == 3 })
+        #expect(within(5) { source.watchRVs.count == 3 })
         #expect(source.state.withLock { $0.listCalls.count } == 1, "a plain failure does not relist")
     }
 
@@ -180,7 +170,7 @@ func eventually(_ seconds: Double = 5, _ condition: () -> Bool) -> Bool {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: clock, resyncPeriod: 60, random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { informer.hasSynced })
+        #expect(within(5) { informer.hasSynced })
         clock.advance(by: 60)
         #expect(rec.all.filter { $0.hasPrefix("update") }.sorted() == ["update a", "update b"])
     }

@@ -21,7 +21,7 @@ import KubeModel
                                 transform: { d in d.metadata.labels = ["t": "rv\(d.metadata.resourceVersion ?? "")"] }, random: { 0.5 })
         informer.run()
         defer { informer.stop() }
-        #expect(eventually { seen.withLock { $0.count } == 2 })
+        #expect(within(5) { seen.withLock { $0.count } == 2 })
         #expect(seen.withLock { $0 } == ["add rv1", "update rv1 rv2"])
         #expect(informer.store.get(ObjectKey(namespace: "ns", name: "a"))?.metadata.labels == ["t": "rv2"])
     }
