@@ -24,10 +24,8 @@ final class StringInterner: Sendable {
         table.withLock { t in
             func shared(_ s: String) -> String {
                 guard s.utf8.count > Self.inlineLimit else { return s }
-                if let existing = t.firstIndex(of: s) { return t[existing] }
-                if t.count >= Self.capacity { t.removeAll(keepingCapacity: true) }
-                t.insert(s)
-                return s
+                if t.count >= Self.capacity, !t.contains(s) { t.removeAll(keepingCapacity: true) }
+                return t.insert(s).memberAfterInsert
             }
             if let ns = meta.namespace { meta.namespace = shared(ns) }
             if let labels = meta.labels {
