@@ -185,7 +185,8 @@ enum SchemaPatterns {
             c[pattern] = new
             return new
         }
-        guard let regex = compiled.regex else { return s.range(of: pattern, options: .regularExpression) != nil }
+        // A pattern that does not compile matches nothing (as `range(of:options:.regularExpression)` did).
+        guard let regex = compiled.regex else { return false }
         return regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
     }
 }
