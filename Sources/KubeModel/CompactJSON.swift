@@ -27,7 +27,6 @@ public struct CompactJSON: Sendable, Hashable, Codable {
     public var value: JSONValue { JSONParser.parse(bytes: text) ?? .null }
 
     public subscript(path path: [String]) -> JSONValue? { value[path: path] }
-    public subscript(key: String) -> JSONValue? { value[key] }
 
     public init(from decoder: Decoder) throws {
         self.init(try JSONValue(from: decoder))
