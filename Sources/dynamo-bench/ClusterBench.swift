@@ -229,12 +229,13 @@ struct ClusterBench {
         if progress.ready.count == n { return Date() }
 
         let cancel = CancellationToken()
-        let finished = DispatchSemaphore(value: 0)
+        let watching = DispatchGroup()
+        watching.enter()
         let startVersion = list.metadata.resourceVersion
         let timeout = Int(options.timeout)
         Thread.detachNewThread {
             var version = startVersion
-            defer { finished.signal() }
+            defer { watching.leave() }
             while !cancel.isCancelled {
                 progress.lock.withLock { progress.watches += 1 }
                 do {
@@ -242,8 +243,7 @@ struct ClusterBench {
                                      options: WatchOptions(resourceVersion: version, timeoutSeconds: timeout), cancel: cancel) { event in
                         let object: DynamoDeployment
                         switch event {
-                        case .added(let dd), .modified(let dd): object = dd
-                        case .deleted(let dd): object = dd
+                        case .added(let dd), .modified(let dd), .deleted(let dd): object = dd
                         case .bookmark(let rv, _): version = rv; return
                         }
                         version = object.metadata.resourceVersion
@@ -266,14 +266,13 @@ struct ClusterBench {
         let deadline = Date().addingTimeInterval(options.timeout)
         defer {
             cancel.cancel()
-            finished.wait()
+            watching.wait()
             requests["watch", default: 0] += progress.lock.withLock { progress.watches }
         }
-        while finished.wait(timeout: .now() + 0.2) == .timedOut {
+        while watching.wait(timeout: .now() + 0.2) == .timedOut {
             guard op.isRunning else { throw BenchError("the operator exited:\n\(op.log().suffix(3000))") }
             guard Date() < deadline else { throw BenchError("not converged within \(options.timeout) s; operator log:\n\(op.log().suffix(3000))") }
         }
-        finished.signal()  // the deferred wait must not block: the thread has ended
         if let done = progress.lock.withLock({ progress.done }) { return done }
         throw progress.lock.withLock { progress.failure } ?? BenchError("the watch of DynamoDeployments ended early")
     }
