@@ -15,15 +15,11 @@ enum JSONTreeEncoder {
         try encodeValue(value, codingPath: [])
     }
 
-    /// Integral doubles below this magnitude print without a fraction, so they parse as `.int`.
-    static let exactIntegerLimit = 1e15
-
     static func number(_ d: Double, _ path: [any CodingKey]) throws -> JSONValue {
         guard d.isFinite else {
             throw EncodingError.invalidValue(d, .init(codingPath: path, debugDescription: "Unable to encode \(d) directly in JSON."))
         }
-        if d.rounded() == d, abs(d) < exactIntegerLimit { return .int(Int64(d)) }
-        return .double(d)
+        return JSONWire.integral(d).map(JSONValue.int) ?? .double(d)
     }
 
     static func encodeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue {

@@ -11,14 +11,20 @@ public enum JSONWire {
         return Data(out)
     }
 
+    /// A double written as an integer (no fraction), hence read back as `.int`: finite, integral
+    /// and below 1e15 in magnitude, where every such value is exact.
+    public static func integral(_ d: Double) -> Int64? {
+        d.isFinite && d.rounded() == d && abs(d) < 1e15 ? Int64(d) : nil
+    }
+
     public static func write(_ value: JSONValue, into out: inout [UInt8]) {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
         case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
-            if d.isFinite, d.rounded() == d, abs(d) < 1e15 {
-                out.append(contentsOf: String(Int64(d)).utf8)
+            if let i = integral(d) {
+                out.append(contentsOf: String(i).utf8)
             } else {
                 out.append(contentsOf: String(d).utf8)
             }

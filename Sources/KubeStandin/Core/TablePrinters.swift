@@ -103,7 +103,7 @@ struct TablePrinter: Sendable {
         switch value {
         case .string(let s): return s
         case .int(let i): return String(i)
-        case .double(let d): return d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .double(let d): return JSONWire.integral(d).map { String($0) } ?? String(d)
         case .bool(let b): return b ? "true" : "false"
         case .null: return "null"
         case .array, .object: return String(decoding: JSONWire.encode(value), as: UTF8.self)
