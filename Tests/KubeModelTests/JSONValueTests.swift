@@ -35,11 +35,4 @@ import Testing
         #expect(ResourceDescriptor.namespaces.objectPath(namespace: "ignored", name: "x") == "/api/v1/namespaces/x")
         #expect(d.groupResource == "deployments.apps")
     }
-
-    @Test func timestamps() throws {
-        let d = try #require(KubeTime.parse("2026-11-22T14:43:44Z"))
-        #expect(KubeTime.format(d) == "2026-11-22T14:43:44Z")
-        #expect(KubeTime.formatMicro(d.addingTimeInterval(0.25)) == "2026-11-22T14:43:44.250000Z")
-        #expect(KubeTime.parse("2026-01-01T00:00:00.000000Z") != nil)
-    }
 }
