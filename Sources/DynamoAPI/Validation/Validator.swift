@@ -13,7 +13,7 @@ public enum Validator {
         let name = dd.metadata.name ?? ""
         if name.isEmpty {
             v.add("metadata.name", "Required value")
-        } else if !Patterns.matches(name, APILimits.dns1035Label) {
+        } else if !Patterns.isDNS1035Label(name) {
             v.add("metadata.name", "must be a DNS-1035 label (lower-case letters, digits and '-', starting with a letter), because it prefixes Service names")
         }
         validateSpec(dd.spec, deploymentName: name, into: &v)
@@ -56,7 +56,7 @@ public enum Validator {
         }
         validateEnv(spec.env, path: "spec.env", into: &v)
         if let s = spec.secretName {
-            if s.isEmpty || s.count > APILimits.maxSecretNameLength || !Patterns.matches(s, APILimits.dns1123Subdomain) {
+            if s.isEmpty || s.count > APILimits.maxSecretNameLength || !Patterns.isDNS1123Subdomain(s) {
                 v.add("spec.secretName", "must be a DNS-1123 subdomain of at most \(APILimits.maxSecretNameLength) characters")
             }
         } else {
@@ -82,7 +82,7 @@ public enum Validator {
     static func validateComponent(_ c: Component, path p: String, known: Set<String>, into v: inout Collector) {
         if c.name.isEmpty {
             v.add("\(p).name", "Required value")
-        } else if c.name.count > APILimits.maxComponentNameLength || !Patterns.matches(c.name, APILimits.dns1035Label) {
+        } else if c.name.count > APILimits.maxComponentNameLength || !Patterns.isDNS1035Label(c.name) {
             v.add("\(p).name", "\"\(c.name)\" must be a DNS-1035 label of at most \(APILimits.maxComponentNameLength) characters (lower-case letters, digits and '-', starting with a letter)")
         }
         if c.image.isEmpty { v.add("\(p).image", "Required value") }
@@ -102,7 +102,7 @@ public enum Validator {
             v.count("\(p).secrets", secrets.count, APILimits.maxSecrets)
             v.unique("\(p).secrets", secrets)
             for (j, s) in secrets.enumerated() {
-                if !Patterns.matches(s, APILimits.envVarName) || !Patterns.matches(s, APILimits.secretKey) {
+                if !Patterns.isEnvVarName(s) || !Patterns.isSecretKey(s) {
                     v.add("\(p).secrets[\(j)]", "\"\(s)\" must be both a secret key and an environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)")
                 }
                 if c.env?[s] != nil {
@@ -147,7 +147,7 @@ public enum Validator {
             let pp = "\(path)[\(j)]"
             if port.name.isEmpty {
                 v.add("\(pp).name", "Required value")
-            } else if port.name.count > APILimits.maxPortNameLength || !Patterns.matches(port.name, APILimits.dns1035Label) {
+            } else if port.name.count > APILimits.maxPortNameLength || !Patterns.isDNS1035Label(port.name) {
                 v.add("\(pp).name", "\"\(port.name)\" must be a DNS-1035 label of at most \(APILimits.maxPortNameLength) characters")
             }
             if !names.insert(port.name).inserted, !port.name.isEmpty { v.add("\(pp).name", "Duplicate value: \"\(port.name)\"") }
@@ -166,7 +166,7 @@ public enum Validator {
             guard let map else { continue }
             v.count("\(path).\(field)", map.count, APILimits.maxResourceKeys)
             for key in map.keys.sorted() {
-                if key.count > APILimits.maxKeyLength || !Patterns.matches(key, APILimits.resourceName) {
+                if key.count > APILimits.maxKeyLength || !Patterns.isResourceName(key) {
                     v.add("\(path).\(field)[\(key)]", "\"\(key)\" is not a valid resource name")
                 }
                 validateQuantity(map[key]!, path: "\(path).\(field)[\(key)]", into: &v)
@@ -180,7 +180,7 @@ public enum Validator {
     }
 
     static func validateQuantity(_ q: Quantity, path: String, into v: inout Collector) {
-        guard let parsed = q.parsed, Patterns.matches(q.text, APILimits.quantity) else {
+        guard let parsed = q.parsed, Patterns.isQuantity(q.text) else {
             v.add(path, "Invalid value: \"\(q.text)\": must be a Kubernetes quantity such as 500m, 2, 16Gi")
             return
         }
@@ -192,7 +192,7 @@ public enum Validator {
         v.count(path, env.count, APILimits.maxEnv)
         for key in env.keys.sorted() {
             let value = env[key]!
-            if !Patterns.matches(key, APILimits.envVarName) {
+            if !Patterns.isEnvVarName(key) {
                 v.add("\(path)[\(key)]", "\"\(key)\" is not a valid environment variable name ([-._a-zA-Z][-._a-zA-Z0-9]*)")
             }
             if value.count > APILimits.maxEnvValueLength {

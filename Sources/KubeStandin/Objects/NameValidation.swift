@@ -27,46 +27,20 @@ public enum NameValidation {
         return out + "regex used for validation is '" + fmt + "')"
     }
 
-    /// Whether all of `s` matches `fmt`, as Go's anchored `regexp.MatchString` does. The formats
-    /// above are matched by hand (every create and apply checks several names and label keys,
-    /// and an ICU regex costs more than the rest of validation); any other format falls back to
-    /// a regex.
+    /// Whether all of `s` matches `fmt`, as Go's anchored `regexp.MatchString` does; the formats
+    /// are matched by hand (`NameSyntax`), since every create and apply checks several names and
+    /// label keys and an ICU regex costs more than the rest of validation.
     static func matches(_ s: String, _ fmt: String) -> Bool {
         let b = s.utf8
         switch fmt {
-        case dns1123LabelFmt: return token(b, first: isLowerAlnum, middle: isLowerAlnumDash, last: isLowerAlnum)
-        case dns1123SubdomainFmt:
-            return b.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
-                .allSatisfy { token($0, first: isLowerAlnum, middle: isLowerAlnumDash, last: isLowerAlnum) }
-        case dns1035LabelFmt: return token(b, first: isLower, middle: isLowerAlnumDash, last: isLowerAlnum)
-        case qualifiedNameFmt: return token(b, first: isAlnum, middle: isNameChar, last: isAlnum)
-        case labelValueFmt: return b.isEmpty || token(b, first: isAlnum, middle: isNameChar, last: isAlnum)
-        case configMapKeyFmt: return !b.isEmpty && b.allSatisfy(isNameChar)
-        default: return s.range(of: "^(?:" + fmt + ")$", options: .regularExpression) != nil && !s.hasSuffix("\n")
+        case dns1123LabelFmt: return NameSyntax.isDNS1123Label(b)
+        case dns1123SubdomainFmt: return NameSyntax.isDNS1123Subdomain(b)
+        case dns1035LabelFmt: return NameSyntax.isDNS1035Label(b)
+        case qualifiedNameFmt: return NameSyntax.isQualifiedNamePart(b)
+        case labelValueFmt: return b.isEmpty || NameSyntax.isQualifiedNamePart(b)
+        case configMapKeyFmt: return NameSyntax.isConfigMapKey(b)
+        default: preconditionFailure("no matcher for the format \(fmt)")
         }
-    }
-
-    /// A non-empty run whose first, inner and last bytes are in the given classes (a single
-    /// byte must be valid as both first and last).
-    private static func token<C: Collection<UInt8>>(_ b: C, first: (UInt8) -> Bool, middle: (UInt8) -> Bool, last: (UInt8) -> Bool) -> Bool {
-        guard let head = b.first, first(head) else { return false }
-        var count = 0
-        var previous = head
-        for byte in b.dropFirst() {
-            if count > 0, !middle(previous) { return false }
-            previous = byte
-            count += 1
-        }
-        return last(previous)
-    }
-
-    private static func isLower(_ c: UInt8) -> Bool { c >= 0x61 && c <= 0x7A }
-    private static func isDigit(_ c: UInt8) -> Bool { c >= 0x30 && c <= 0x39 }
-    private static func isLowerAlnum(_ c: UInt8) -> Bool { isLower(c) || isDigit(c) }
-    private static func isLowerAlnumDash(_ c: UInt8) -> Bool { isLowerAlnum(c) || c == UInt8(ascii: "-") }
-    private static func isAlnum(_ c: UInt8) -> Bool { isLowerAlnum(c) || (c >= 0x41 && c <= 0x5A) }
-    private static func isNameChar(_ c: UInt8) -> Bool {
-        isAlnum(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_") || c == UInt8(ascii: ".")
     }
 
     public static func maxLenError(_ n: Int) -> String { "must be no more than \(n) characters" }
