@@ -13,8 +13,16 @@ import KubeModel
 public final class Store<T: KubeResource>: Sendable {
     public typealias Transform = @Sendable (inout T) -> Void
 
+    /// One cached object on the heap. A dictionary keeps a slot for every bucket, empty or not
+    /// (about twice the count); slots holding a pointer instead of the whole struct (hundreds of
+    /// bytes for a Deployment) save more than the box costs.
+    final class Entry: Sendable {
+        let object: T
+        init(_ object: T) { self.object = object }
+    }
+
     struct State {
-        var items: [ObjectKey: T] = [:]
+        var items: [ObjectKey: Entry] = [:]
         var byNamespace: [String: Set<ObjectKey>] = [:]
         var byOwner: [String: Set<ObjectKey>] = [:]
         var synced = false
@@ -27,19 +35,19 @@ public final class Store<T: KubeResource>: Sendable {
         self.transform = transform
     }
 
-    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.items[key] } }
-    public func list() -> [T] { state.withLock { Array($0.items.values) } }
+    public func get(_ key: ObjectKey) -> T? { state.withLock { $0.items[key]?.object } }
+    public func list() -> [T] { state.withLock { $0.items.values.map(\.object) } }
     public var count: Int { state.withLock { $0.items.count } }
     public var keys: [ObjectKey] { state.withLock { Array($0.items.keys) } }
     public var hasSynced: Bool { state.withLock { $0.synced } }
 
     public func list(namespace: String) -> [T] {
-        state.withLock { s in (s.byNamespace[namespace] ?? []).compactMap { s.items[$0] } }
+        state.withLock { s in (s.byNamespace[namespace] ?? []).compactMap { s.items[$0]?.object } }
     }
 
     /// Objects whose controller ownerReference has this uid.
     public func byOwnerUID(_ uid: String) -> [T] {
-        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.items[$0] } }
+        state.withLock { s in (s.byOwner[uid] ?? []).compactMap { s.items[$0]?.object } }
     }
 
     /// Stores `object` (stripped, transformed, interned); returns the previous version and the
@@ -52,7 +60,7 @@ public final class Store<T: KubeResource>: Sendable {
         interner.intern(&object.metadata)
         let key = object.key
         let old = state.withLock { s in
-            let old = s.items.updateValue(object, forKey: key)
+            let old = s.items.updateValue(Entry(object), forKey: key)?.object
             if let old { Self.unindex(old, key, &s) }
             Self.index(object, key, &s)
             return old
@@ -63,7 +71,7 @@ public final class Store<T: KubeResource>: Sendable {
     @discardableResult
     func remove(_ key: ObjectKey) -> T? {
         state.withLock { s in
-            guard let old = s.items.removeValue(forKey: key) else { return nil }
+            guard let old = s.items.removeValue(forKey: key)?.object else { return nil }
             Self.unindex(old, key, &s)
             return old
         }
