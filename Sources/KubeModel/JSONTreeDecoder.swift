@@ -5,7 +5,9 @@ import Foundation
 /// Why: `JSONDecoder` cannot say which JSON type a value has, so `JSONValue.init(from:)` would try
 /// each type in turn, and every failed try builds an error with its coding path; for the pod
 /// templates the operator keeps untyped, that made decoding a 10 KB Deployment cost milliseconds.
-/// Here a field declared `JSONValue` receives its subtree as is.
+/// Here a field declared `JSONValue` receives its subtree as is. Every watch event the operator
+/// receives is decoded here, so the coding path is a chain of links built into an array only when
+/// asked for (errors), and optional fields are looked up once.
 ///
 /// Guarantees: the same results as `JSONDecoder` with default strategies for the types the
 /// project decodes (integers accept integral doubles, doubles accept integers, a missing key and
@@ -13,51 +15,69 @@ import Foundation
 /// coding path.
 struct JSONTreeDecoder: Decoder {
     let node: JSONValue
-    let codingPath: [any CodingKey]
+    let at: PathNode
+    var codingPath: [any CodingKey] { at.path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(_ node: JSONValue, codingPath: [any CodingKey] = []) {
+    init(_ node: JSONValue, at: PathNode = .root) {
         self.node = node
-        self.codingPath = codingPath
+        self.at = at
+    }
+
+    /// Where a value sits in the document being decoded: one link per level.
+    indirect enum PathNode {
+        case root
+        case key(any CodingKey, PathNode)
+
+        var path: [any CodingKey] {
+            var out: [any CodingKey] = []
+            var cursor = self
+            while case .key(let key, let parent) = cursor {
+                out.append(key)
+                cursor = parent
+            }
+            return out.reversed()
+        }
+
+        func appending(_ key: any CodingKey) -> PathNode { .key(key, self) }
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         guard case .object(let object) = node else { throw Self.mismatch([String: JSONValue].self, node, codingPath) }
-        return KeyedDecodingContainer(Keyed<Key>(object: object, codingPath: codingPath))
+        return KeyedDecodingContainer(Keyed<Key>(object: object, at: at))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
         guard case .array(let array) = node else { throw Self.mismatch([JSONValue].self, node, codingPath) }
-        return Unkeyed(array: array, codingPath: codingPath)
+        return Unkeyed(array: array, at: at)
     }
 
-    func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(node: node, codingPath: codingPath) }
+    func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(node: node, at: at) }
 
     /// Decodes `T` from `node`: a `JSONValue` is the node itself.
-    static func decode<T: Decodable>(_ type: T.Type, from node: JSONValue, codingPath: [any CodingKey]) throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from node: JSONValue, at: PathNode) throws -> T {
         if T.self == JSONValue.self { return node as! T }
-        return try T(from: JSONTreeDecoder(node, codingPath: codingPath))
+        return try T(from: JSONTreeDecoder(node, at: at))
     }
 
     // MARK: - Scalars
 
-    static func scalar<T>(_ type: T.Type, _ node: JSONValue, _ path: [any CodingKey]) throws -> T {
-        switch type {
-        case is String.Type:
-            if case .string(let s) = node { return s as! T }
-        case is Bool.Type:
-            if case .bool(let b) = node { return b as! T }
-        case is Double.Type:
-            if let d = node.doubleValue { return d as! T }
-        case is Float.Type:
-            if let d = node.doubleValue { return Float(d) as! T }
-        default:
-            break
-        }
-        throw mismatch(type, node, path)
+    static func string(_ node: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> String {
+        if case .string(let s) = node { return s }
+        throw mismatch(String.self, node, path())
     }
 
-    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ node: JSONValue, _ path: [any CodingKey]) throws -> T {
+    static func bool(_ node: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> Bool {
+        if case .bool(let b) = node { return b }
+        throw mismatch(Bool.self, node, path())
+    }
+
+    static func double(_ node: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> Double {
+        if let d = node.doubleValue { return d }
+        throw mismatch(Double.self, node, path())
+    }
+
+    static func integer<T: FixedWidthInteger>(_ type: T.Type, _ node: JSONValue, _ path: @autoclosure () -> [any CodingKey]) throws -> T {
         switch node {
         case .int(let i):
             if let v = T(exactly: i) { return v }
@@ -66,7 +86,7 @@ struct JSONTreeDecoder: Decoder {
         default:
             break
         }
-        throw mismatch(type, node, path)
+        throw mismatch(type, node, path())
     }
 
     static func mismatch(_ type: Any.Type, _ node: JSONValue, _ path: [any CodingKey]) -> DecodingError {
@@ -80,7 +100,8 @@ struct JSONTreeDecoder: Decoder {
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: [String: JSONValue]
-        let codingPath: [any CodingKey]
+        let at: PathNode
+        var codingPath: [any CodingKey] { at.path }
 
         var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
         func contains(_ key: Key) -> Bool { object[key.stringValue] != nil }
@@ -92,43 +113,62 @@ struct JSONTreeDecoder: Decoder {
             return v
         }
 
+        /// The value at `key`, nil when missing or `null` (one lookup: what optionals decode from).
+        func present(_ key: Key) -> JSONValue? {
+            guard let v = object[key.stringValue], !v.isNull else { return nil }
+            return v
+        }
+
+        func path(_ key: Key) -> [any CodingKey] { at.appending(key).path }
+
         func decodeNil(forKey key: Key) throws -> Bool { object[key.stringValue]?.isNull ?? true }
-        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try scalar(type, child(key), codingPath + [key]) }
-        func decode(_ type: String.Type, forKey key: Key) throws -> String { try scalar(type, child(key), codingPath + [key]) }
-        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try scalar(type, child(key), codingPath + [key]) }
-        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try scalar(type, child(key), codingPath + [key]) }
-        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, child(key), codingPath + [key]) }
-        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, child(key), codingPath + [key]) }
+        func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try bool(child(key), path(key)) }
+        func decode(_ type: String.Type, forKey key: Key) throws -> String { try string(child(key), path(key)) }
+        func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try double(child(key), path(key)) }
+        func decode(_ type: Float.Type, forKey key: Key) throws -> Float { Float(try double(child(key), path(key))) }
+        func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try integer(type, child(key), path(key)) }
+        func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try integer(type, child(key), path(key)) }
+        func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try integer(type, child(key), path(key)) }
+        func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try integer(type, child(key), path(key)) }
+        func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try integer(type, child(key), path(key)) }
+        func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try integer(type, child(key), path(key)) }
+        func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try integer(type, child(key), path(key)) }
+        func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try integer(type, child(key), path(key)) }
+        func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try integer(type, child(key), path(key)) }
+        func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try integer(type, child(key), path(key)) }
         func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-            try JSONTreeDecoder.decode(type, from: child(key), codingPath: codingPath + [key])
+            try JSONTreeDecoder.decode(type, from: child(key), at: at.appending(key))
+        }
+
+        func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try present(key).map { try bool($0, path(key)) } }
+        func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try present(key).map { try string($0, path(key)) } }
+        func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try present(key).map { try double($0, path(key)) } }
+        func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try present(key).map { try integer(type, $0, path(key)) } }
+        func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try present(key).map { try integer(type, $0, path(key)) } }
+        func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try present(key).map { try integer(type, $0, path(key)) } }
+        func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+            try present(key).map { try JSONTreeDecoder.decode(type, from: $0, at: at.appending(key)) }
         }
 
         func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-            try JSONTreeDecoder(child(key), codingPath: codingPath + [key]).container(keyedBy: type)
+            try JSONTreeDecoder(child(key), at: at.appending(key)).container(keyedBy: type)
         }
         func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
-            try JSONTreeDecoder(child(key), codingPath: codingPath + [key]).unkeyedContainer()
+            try JSONTreeDecoder(child(key), at: at.appending(key)).unkeyedContainer()
         }
-        func superDecoder() throws -> any Decoder { JSONTreeDecoder(object["super"] ?? .null, codingPath: codingPath) }
-        func superDecoder(forKey key: Key) throws -> any Decoder { JSONTreeDecoder(object[key.stringValue] ?? .null, codingPath: codingPath + [key]) }
+        func superDecoder() throws -> any Decoder { JSONTreeDecoder(object["super"] ?? .null, at: at) }
+        func superDecoder(forKey key: Key) throws -> any Decoder { JSONTreeDecoder(object[key.stringValue] ?? .null, at: at.appending(key)) }
     }
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let array: [JSONValue]
-        let codingPath: [any CodingKey]
+        let at: PathNode
+        var codingPath: [any CodingKey] { at.path }
         var currentIndex = 0
 
-        init(array: [JSONValue], codingPath: [any CodingKey]) {
+        init(array: [JSONValue], at: PathNode) {
             self.array = array
-            self.codingPath = codingPath
+            self.at = at
         }
 
         var count: Int? { array.count }
@@ -142,12 +182,13 @@ struct JSONTreeDecoder: Decoder {
             init?(intValue: Int) { self.intValue = intValue }
         }
 
-        mutating func next() throws -> (JSONValue, [any CodingKey]) {
+        /// The next element and where it sits.
+        mutating func next() throws -> (JSONValue, PathNode) {
             guard !isAtEnd else {
                 throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "Unkeyed container is at end."))
             }
             defer { currentIndex += 1 }
-            return (array[currentIndex], codingPath + [Index(currentIndex)])
+            return (array[currentIndex], at.appending(Index(currentIndex)))
         }
 
         mutating func decodeNil() throws -> Bool {
@@ -155,48 +196,49 @@ struct JSONTreeDecoder: Decoder {
             currentIndex += 1
             return true
         }
-        mutating func decode(_ type: Bool.Type) throws -> Bool { let (v, p) = try next(); return try scalar(type, v, p) }
-        mutating func decode(_ type: String.Type) throws -> String { let (v, p) = try next(); return try scalar(type, v, p) }
-        mutating func decode(_ type: Double.Type) throws -> Double { let (v, p) = try next(); return try scalar(type, v, p) }
-        mutating func decode(_ type: Float.Type) throws -> Float { let (v, p) = try next(); return try scalar(type, v, p) }
-        mutating func decode(_ type: Int.Type) throws -> Int { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (v, p) = try next(); return try integer(type, v, p) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (v, p) = try next(); return try integer(type, v, p) }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { let (v, p) = try next(); return try bool(v, p.path) }
+        mutating func decode(_ type: String.Type) throws -> String { let (v, p) = try next(); return try string(v, p.path) }
+        mutating func decode(_ type: Double.Type) throws -> Double { let (v, p) = try next(); return try double(v, p.path) }
+        mutating func decode(_ type: Float.Type) throws -> Float { let (v, p) = try next(); return Float(try double(v, p.path)) }
+        mutating func decode(_ type: Int.Type) throws -> Int { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (v, p) = try next(); return try integer(type, v, p.path) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
             let (v, p) = try next()
-            return try JSONTreeDecoder.decode(type, from: v, codingPath: p)
+            return try JSONTreeDecoder.decode(type, from: v, at: p)
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
             let (v, p) = try next()
-            return try JSONTreeDecoder(v, codingPath: p).container(keyedBy: type)
+            return try JSONTreeDecoder(v, at: p).container(keyedBy: type)
         }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
             let (v, p) = try next()
-            return try JSONTreeDecoder(v, codingPath: p).unkeyedContainer()
+            return try JSONTreeDecoder(v, at: p).unkeyedContainer()
         }
         mutating func superDecoder() throws -> any Decoder {
             let (v, p) = try next()
-            return JSONTreeDecoder(v, codingPath: p)
+            return JSONTreeDecoder(v, at: p)
         }
     }
 
     struct Single: SingleValueDecodingContainer {
         let node: JSONValue
-        let codingPath: [any CodingKey]
+        let at: PathNode
+        var codingPath: [any CodingKey] { at.path }
 
         func decodeNil() -> Bool { node.isNull }
-        func decode(_ type: Bool.Type) throws -> Bool { try scalar(type, node, codingPath) }
-        func decode(_ type: String.Type) throws -> String { try scalar(type, node, codingPath) }
-        func decode(_ type: Double.Type) throws -> Double { try scalar(type, node, codingPath) }
-        func decode(_ type: Float.Type) throws -> Float { try scalar(type, node, codingPath) }
+        func decode(_ type: Bool.Type) throws -> Bool { try bool(node, codingPath) }
+        func decode(_ type: String.Type) throws -> String { try string(node, codingPath) }
+        func decode(_ type: Double.Type) throws -> Double { try double(node, codingPath) }
+        func decode(_ type: Float.Type) throws -> Float { Float(try double(node, codingPath)) }
         func decode(_ type: Int.Type) throws -> Int { try integer(type, node, codingPath) }
         func decode(_ type: Int8.Type) throws -> Int8 { try integer(type, node, codingPath) }
         func decode(_ type: Int16.Type) throws -> Int16 { try integer(type, node, codingPath) }
@@ -207,6 +249,6 @@ struct JSONTreeDecoder: Decoder {
         func decode(_ type: UInt16.Type) throws -> UInt16 { try integer(type, node, codingPath) }
         func decode(_ type: UInt32.Type) throws -> UInt32 { try integer(type, node, codingPath) }
         func decode(_ type: UInt64.Type) throws -> UInt64 { try integer(type, node, codingPath) }
-        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONTreeDecoder.decode(type, from: node, codingPath: codingPath) }
+        func decode<T: Decodable>(_ type: T.Type) throws -> T { try JSONTreeDecoder.decode(type, from: node, at: at) }
     }
 }

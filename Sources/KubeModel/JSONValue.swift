@@ -167,7 +167,7 @@ extension JSONValue {
     /// Converts this JSON to a Codable type, reading the tree directly (fields declared
     /// `JSONValue` receive their subtree as is).
     public func decode<T: Decodable>(as type: T.Type = T.self) throws -> T {
-        try JSONTreeDecoder.decode(type, from: self, codingPath: [])
+        try JSONTreeDecoder.decode(type, from: self, at: .root)
     }
 
     /// Decodes a Codable type from JSON text: parsed once, then read from the tree.

@@ -68,6 +68,19 @@ import Testing
         } catch DecodingError.typeMismatch(_, let context) {
             #expect(context.codingPath.map(\.stringValue) == ["nested", "x"])
         }
+        // Optional fields (looked up once) and array elements name their place too.
+        for (path, value, expected) in [(["optional"], JSONValue.string("x"), ["optional"]),
+                                        (["tags"], ["a", 5], ["tags", "Index 1"]),
+                                        (["small"], .int(-1), ["small"])] {
+            var wrong = try JSONValue(data: Data(Self.text.utf8))
+            wrong[path: path] = value
+            do {
+                _ = try wrong.decode(as: Sample.self)
+                Issue.record("\(path) = \(value) must not decode")
+            } catch DecodingError.typeMismatch(_, let context) {
+                #expect(context.codingPath.map(\.stringValue) == expected)
+            }
+        }
         var missing = try JSONValue(data: Data(Self.text.utf8))
         missing["name"] = nil
         #expect(throws: DecodingError.self) { try missing.decode(as: Sample.self) }
