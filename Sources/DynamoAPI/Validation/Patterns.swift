@@ -8,10 +8,10 @@ import KubeModel
 /// newline); a test checks every one against the regex on generated strings.
 enum Patterns {
     /// `APILimits.dns1035Label`
-    static func isDNS1035Label(_ s: String) -> Bool { NameSyntax.isDNS1035Label(s.utf8) }
+    static func isDNS1035Label(_ s: String) -> Bool { NameSyntax.isDNS1035Label(s) }
 
     /// `APILimits.dns1123Subdomain`
-    static func isDNS1123Subdomain(_ s: String) -> Bool { NameSyntax.isDNS1123Subdomain(s.utf8) }
+    static func isDNS1123Subdomain(_ s: String) -> Bool { NameSyntax.isDNS1123Subdomain(s) }
 
     /// `APILimits.envVarName`: `[-._a-zA-Z][-._a-zA-Z0-9]*`
     static func isEnvVarName(_ s: String) -> Bool {
@@ -20,13 +20,12 @@ enum Patterns {
     }
 
     /// `APILimits.secretKey`: `[-._a-zA-Z0-9]+`
-    static func isSecretKey(_ s: String) -> Bool { NameSyntax.isConfigMapKey(s.utf8) }
+    static func isSecretKey(_ s: String) -> Bool { NameSyntax.isConfigMapKey(s) }
 
     /// `APILimits.resourceName`: `[dns-1123-subdomain/]qualified-name-part`
     static func isResourceName(_ s: String) -> Bool {
-        let b = Array(s.utf8)
-        guard let slash = b.firstIndex(of: UInt8(ascii: "/")) else { return NameSyntax.isQualifiedNamePart(b) }
-        return NameSyntax.isDNS1123Subdomain(b[..<slash]) && NameSyntax.isQualifiedNamePart(b[(slash + 1)...])
+        guard let slash = s.firstIndex(of: "/") else { return NameSyntax.isQualifiedNamePart(s) }
+        return NameSyntax.isDNS1123Subdomain(s[..<slash]) && NameSyntax.isQualifiedNamePart(s[s.index(after: slash)...])
     }
 
     /// `APILimits.quantity`: a signed decimal number, then a binary suffix (`Ki`…`Ei`), a decimal
@@ -55,7 +54,7 @@ enum Patterns {
         while inner.last == " " { inner = inner.dropLast() }
         guard inner.hasPrefix("secrets.") else { return nil }
         let key = inner.dropFirst("secrets.".count)
-        return NameSyntax.isConfigMapKey(key.utf8) ? key : nil
+        return NameSyntax.isConfigMapKey(key) ? key : nil
     }
 
     private static let binaryPrefixes: Set<UInt8> = Set("KMGTPE".utf8)

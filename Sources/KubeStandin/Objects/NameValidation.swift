@@ -27,28 +27,24 @@ public enum NameValidation {
         return out + "regex used for validation is '" + fmt + "')"
     }
 
-    /// Whether all of `s` matches `fmt`, as Go's anchored `regexp.MatchString` does; the formats
-    /// are matched by hand (`NameSyntax`), since every create and apply checks several names and
-    /// label keys and an ICU regex costs more than the rest of validation.
-    static func matches(_ s: String, _ fmt: String) -> Bool {
-        let b = s.utf8
-        switch fmt {
-        case dns1123LabelFmt: return NameSyntax.isDNS1123Label(b)
-        case dns1123SubdomainFmt: return NameSyntax.isDNS1123Subdomain(b)
-        case dns1035LabelFmt: return NameSyntax.isDNS1035Label(b)
-        case qualifiedNameFmt: return NameSyntax.isQualifiedNamePart(b)
-        case labelValueFmt: return b.isEmpty || NameSyntax.isQualifiedNamePart(b)
-        case configMapKeyFmt: return NameSyntax.isConfigMapKey(b)
-        default: preconditionFailure("no matcher for the format \(fmt)")
-        }
-    }
+    /// The check of each format above, as Go's anchored `regexp.MatchString` matches it; by hand
+    /// (`NameSyntax`), since every create and apply checks several names and label keys and an
+    /// ICU regex costs more than the rest of validation.
+    static let check: [String: @Sendable (String) -> Bool] = [
+        dns1123LabelFmt: { NameSyntax.isDNS1123Label($0) },
+        dns1123SubdomainFmt: { NameSyntax.isDNS1123Subdomain($0) },
+        dns1035LabelFmt: { NameSyntax.isDNS1035Label($0) },
+        qualifiedNameFmt: { NameSyntax.isQualifiedNamePart($0) },
+        labelValueFmt: { $0.isEmpty || NameSyntax.isQualifiedNamePart($0) },
+        configMapKeyFmt: { NameSyntax.isConfigMapKey($0) },
+    ]
 
     public static func maxLenError(_ n: Int) -> String { "must be no more than \(n) characters" }
 
     public static func dns1123Label(_ s: String) -> [String] {
         var errs: [String] = []
         if s.count > labelMaxLength { errs.append(maxLenError(labelMaxLength)) }
-        if !matches(s, dns1123LabelFmt) {
+        if !NameSyntax.isDNS1123Label(s) {
             errs.append(regexError("a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character", dns1123LabelFmt, "my-name", "123-abc"))
         }
         return errs
@@ -57,7 +53,7 @@ public enum NameValidation {
     public static func dns1123Subdomain(_ s: String) -> [String] {
         var errs: [String] = []
         if s.count > subdomainMaxLength { errs.append(maxLenError(subdomainMaxLength)) }
-        if !matches(s, dns1123SubdomainFmt) {
+        if !NameSyntax.isDNS1123Subdomain(s) {
             errs.append(regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", dns1123SubdomainFmt, "example.com"))
         }
         return errs
@@ -66,7 +62,7 @@ public enum NameValidation {
     public static func dns1035Label(_ s: String) -> [String] {
         var errs: [String] = []
         if s.count > labelMaxLength { errs.append(maxLenError(labelMaxLength)) }
-        if !matches(s, dns1035LabelFmt) {
+        if !NameSyntax.isDNS1035Label(s) {
             errs.append(regexError("a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character", dns1035LabelFmt, "my-name", "abc-123"))
         }
         return errs
@@ -117,7 +113,7 @@ public enum NameValidation {
         } else if name.count > labelMaxLength {
             errs.append("name part " + maxLenError(labelMaxLength))
         }
-        if !matches(name, qualifiedNameFmt) {
+        if !NameSyntax.isQualifiedNamePart(name) {
             errs.append("name part " + regexError("must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", qualifiedNameFmt, "MyName", "my.name", "123-abc"))
         }
         return errs
@@ -127,7 +123,7 @@ public enum NameValidation {
     public static func labelValue(_ value: String) -> [String] {
         var errs: [String] = []
         if value.count > labelMaxLength { errs.append(maxLenError(labelMaxLength)) }
-        if !matches(value, labelValueFmt) {
+        if !(value.isEmpty || NameSyntax.isQualifiedNamePart(value)) {
             errs.append(regexError("a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character", labelValueFmt, "MyValue", "my_value", "12345"))
         }
         return errs
@@ -137,7 +133,7 @@ public enum NameValidation {
     public static func configMapKey(_ value: String) -> [String] {
         var errs: [String] = []
         if value.count > subdomainMaxLength { errs.append(maxLenError(subdomainMaxLength)) }
-        if !matches(value, configMapKeyFmt) {
+        if !NameSyntax.isConfigMapKey(value) {
             errs.append(regexError("a valid config key must consist of alphanumeric characters, '-', '_' or '.'", configMapKeyFmt, "key.name", "KEY_NAME", "key-name"))
         }
         if value == "." { errs.append("must not be '.'") }

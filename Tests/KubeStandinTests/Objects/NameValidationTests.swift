@@ -18,7 +18,7 @@ import Testing
         let regex = try NSRegularExpression(pattern: "\\A(?:" + fmt + ")\\z")
         for s in Self.samples {
             let expected = regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-            #expect(NameValidation.matches(s, fmt) == expected, "\(fmt) on \(s.debugDescription)")
+            #expect(NameValidation.check[fmt]!(s) == expected, "\(fmt) on \(s.debugDescription)")
         }
     }
 }
