@@ -13,13 +13,19 @@ import KubeModel
 /// "before-first-apply" entry, and conversion of sets between API versions.
 public enum ManagedFields {
     /// One entry of `metadata.managedFields`.
+    ///
+    /// An entry read from an object is written back as it was read until its time or fields
+    /// change (most writes touch one manager's entry; re-encoding the others' sets cost more
+    /// than computing the change).
     public struct Entry: Sendable, Equatable {
         public var manager: String
         public var operation: String
         public var apiVersion: String
-        public var time: String?
+        public var time: String? { didSet { source = nil } }
         public var subresource: String?
-        public var fields: FieldSet
+        public var fields: FieldSet { didSet { source = nil } }
+        /// The JSON this entry was read from, while it still says the same.
+        private var source: JSONValue?
 
         public init(manager: String, operation: String, apiVersion: String, time: String?, subresource: String?, fields: FieldSet) {
             self.manager = manager
@@ -37,7 +43,26 @@ public enum ManagedFields {
                       fields: FieldSet(fieldsV1: json["fieldsV1"] ?? [:]))
         }
 
+        /// An entry of a stored object (written by this server, so already in the form it writes).
+        init?(stored json: JSONValue) {
+            self.init(json)
+            source = json
+        }
+
+        public static func == (a: Entry, b: Entry) -> Bool {
+            a.manager == b.manager && a.operation == b.operation && a.apiVersion == b.apiVersion && a.time == b.time
+                && a.subresource == b.subresource && a.fields == b.fields
+        }
+
+        /// Drops `changed` and `removed` from this entry's set (another manager took them over or
+        /// they are gone); an entry that owned none of them is left as read.
+        mutating func release(_ changed: FieldSet, _ removed: FieldSet) {
+            let remaining = fields.subtracting(changed).subtracting(removed)
+            if remaining != fields { fields = remaining }
+        }
+
         public var json: JSONValue {
+            if let source { return source }
             var o: [String: JSONValue] = [
                 "manager": .string(manager), "operation": .string(operation), "apiVersion": .string(apiVersion),
                 "fieldsType": "FieldsV1", "fieldsV1": fields.fieldsV1,
@@ -54,9 +79,10 @@ public enum ManagedFields {
         }
     }
 
-    /// The entries recorded in an object (empty when none or malformed).
-    public static func entries(of object: JSONValue?) -> [Entry] {
-        (object?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap(Entry.init)
+    /// The entries recorded in an object (empty when none or malformed); `stored` when the object
+    /// is the stored one, whose entries this server wrote (a client's are re-encoded on write).
+    public static func entries(of object: JSONValue?, stored: Bool = false) -> [Entry] {
+        (object?[path: ["metadata", "managedFields"]]?.arrayValue ?? []).compactMap { stored ? Entry(stored: $0) : Entry($0) }
     }
 
     /// `object` with `entries` written to `metadata.managedFields`, sorted as the server sorts them.
@@ -108,7 +134,8 @@ public enum ManagedFields {
             out[path: ["metadata", "managedFields"]] = nil
             return out
         }
-        var entries = entries(of: newManaged != nil && newManaged != oldManaged ? new : old)
+        let replaced = newManaged != nil && newManaged != oldManaged
+        var entries = entries(of: replaced ? new : old, stored: !replaced)
         let type = rootType(of: new, schema: schema)
         let before = comparable(old, like: new, schema: schema)
         let after = comparable(new, like: new, schema: schema)
@@ -116,9 +143,7 @@ public enum ManagedFields {
         changed = changed.subtracting(FieldSet.untracked)
         removed = removed.subtracting(FieldSet.untracked)
 
-        for i in entries.indices {
-            entries[i].fields = entries[i].fields.subtracting(changed).subtracting(removed)
-        }
+        for i in entries.indices { entries[i].release(changed, removed) }
         if !changed.isEmpty {
             if let i = entries.firstIndex(where: { $0.sameIdentity(manager: manager, operation: "Update", apiVersion: apiVersion, subresource: subresource) }) {
                 entries[i].fields = entries[i].fields.union(changed)

@@ -23,7 +23,7 @@ extension ManagedFields {
     public static func apply(config: JSONValue, to live: JSONValue?, manager: String, apiVersion: String, force: Bool,
                              subresource: String?, time: String, schema: StructuralSchema?,
                              resetFields: FieldSet? = nil) throws(ApplyConflict) -> JSONValue {
-        var entries = entries(of: live)
+        var entries = entries(of: live, stored: true)
         var cleanConfig = config
         cleanConfig[path: ["metadata", "managedFields"]] = nil
         var liveObject = live
@@ -56,7 +56,7 @@ extension ManagedFields {
         let lastApplied = selfIndex.map { entries[$0].fields } ?? FieldSet()
         let previousTime = selfIndex.flatMap { entries[$0].time }
         for i in entries.indices where i != selfIndex {
-            entries[i].fields = entries[i].fields.subtracting(changed).subtracting(removed)
+            entries[i].release(changed, removed)
         }
         if let selfIndex { entries.remove(at: selfIndex) }
         let owned = entries.reduce(applied) { $0.union($1.fields) }

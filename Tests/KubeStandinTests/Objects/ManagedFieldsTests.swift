@@ -49,6 +49,31 @@ import Testing
         ]])
     }
 
+    /// Entries a write does not touch are written back as stored; a client's replacement list is
+    /// re-encoded (the marker key stands for anything the server would not write itself).
+    @Test func untouchedStoredEntriesAreKeptAsStoredAndClientEntriesReencoded() {
+        var old = Self.created()
+        var curl = Self.entry(old, "curl")!
+        curl["x-marker"] = "kept"
+        old[path: ["metadata", "managedFields"]] = [curl]
+        var new = old
+        new["status"] = Transcript.deploymentStatus
+        let statusWritten = ManagedFields.recordUpdate(old: old, new: new, manager: "kube-controller-manager", apiVersion: "apps/v1",
+                                                       subresource: "status", time: Self.t1, schema: nil)
+        #expect(Self.entry(statusWritten, "curl")?["x-marker"] == "kept", "the status write owns nothing of curl's")
+        #expect(Self.entry(statusWritten, "kube-controller-manager")?[path: ["fieldsV1", "f:status"]] != nil)
+
+        let scaled = ManagedFields.recordUpdate(old: statusWritten, new: statusWritten.applyingMergePatch(["spec": ["replicas": 3]]),
+                                                manager: "other", apiVersion: "apps/v1", subresource: nil, time: Self.t1, schema: nil)
+        #expect(Self.entry(scaled, "curl")?["x-marker"] == nil, "curl lost spec.replicas: its entry is written anew")
+
+        var replacing = old
+        replacing[path: ["metadata", "managedFields"]] = [curl, Self.entry(statusWritten, "kube-controller-manager")!]
+        let replaced = ManagedFields.recordUpdate(old: old, new: replacing, manager: "curl", apiVersion: "apps/v1",
+                                                  subresource: nil, time: Self.t1, schema: nil)
+        #expect(Self.entry(replaced, "curl")?["x-marker"] == nil, "a client's managedFields are re-encoded")
+    }
+
     @Test func statusWriteAndMergePatchMatchTranscript10() {
         let d = Self.scaled()
         let entries = d[path: ["metadata", "managedFields"]]?.arrayValue ?? []
