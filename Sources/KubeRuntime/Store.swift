@@ -3,9 +3,9 @@ import KubeModel
 
 /// The informer's cache of one kind.
 ///
-/// Guarantees: thread-safe; objects are stored without `metadata.managedFields` (often more than
-/// half an object's size, and never needed by a controller), then as the `transform` given at
-/// init leaves them (controller-runtime's cache transform: drop what the controller never
+/// Guarantees: thread-safe; objects are stored as the `transform` given at init leaves them (it
+/// sees `metadata.managedFields`), then without `metadata.managedFields` (often more than half an
+/// object's size) (controller-runtime's cache transform: drop what the controller never
 /// reads), with repeated metadata strings shared (`StringInterner`); what is stored is what
 /// the informer's handlers receive. Lookups by key, by namespace and by controller-owner uid
 /// are answered from indexes, not scans; `hasSynced` turns true after the first complete list
@@ -55,8 +55,8 @@ public final class Store<T: KubeResource>: Sendable {
     @discardableResult
     func upsert(_ object: T) -> (old: T?, stored: T) {
         var object = object
-        object.metadata.managedFields = nil
         transform?(&object)
+        object.metadata.managedFields = nil
         interner.intern(&object.metadata)
         let key = object.key
         let old = state.withLock { s in

@@ -43,4 +43,57 @@ import DynamoAPI
         CacheTransforms.dynamoDeployment(&dd)
         #expect(dd.metadata.annotations == nil)
     }
+
+    /// A Deployment as the API server stores it after the operator's apply: its field set and a
+    /// defaulted pod template.
+    static func applied(imageOwner: String = ClientClusterWriter.fieldManager, image: String = "vllm:1") -> Deployment {
+        var meta = ObjectMeta(name: "llm-backend", namespace: "ns")
+        let container: JSONValue = [".": [:], "f:name": [:], "f:image": [:]]
+        var ours = container
+        var theirs: JSONValue = [:]
+        if imageOwner != ClientClusterWriter.fieldManager {
+            ours = [".": [:], "f:name": [:]]
+            theirs = ["f:spec": ["f:template": ["f:spec": ["f:containers": [#"k:{"name":"main"}"#: ["f:image": [:]]]]]]]
+        }
+        meta.managedFields = [
+            ["manager": .string(ClientClusterWriter.fieldManager), "operation": "Apply", "apiVersion": "apps/v1", "fieldsType": "FieldsV1",
+             "fieldsV1": ["f:spec": ["f:replicas": [:], "f:template": ["f:spec": ["f:containers": [#"k:{"name":"main"}"#: ours]]]]]],
+            ["manager": .string(imageOwner == ClientClusterWriter.fieldManager ? "kube-controller-manager" : imageOwner),
+             "operation": "Update", "apiVersion": "apps/v1", "fieldsType": "FieldsV1", "fieldsV1": theirs],
+        ]
+        return Deployment(metadata: meta, spec: DeploymentSpec(replicas: 1, template: [
+            "spec": ["containers": [["name": "main", "image": .string(image), "imagePullPolicy": "IfNotPresent",
+                                     "terminationMessagePath": "/dev/termination-log"]],
+                     "dnsPolicy": "ClusterFirst", "schedulerName": "default-scheduler"]]))
+    }
+
+    static let desired: JSONValue = ["spec": ["replicas": 1, "template": ["spec": ["containers": [["name": "main", "image": "vllm:1"]]]]]]
+
+    @Test func templatesKeepOnlyWhatTheOperatorsApplyOwns() throws {
+        var cached = Self.applied()
+        CacheTransforms.deployment(&cached)
+        #expect(cached.spec?.template?.value == ["spec": ["containers": [["name": "main", "image": "vllm:1"]]]])
+        #expect(cached.spec?.strategy == nil)
+        #expect(OwnedFields.satisfies(live: try JSONValue(encoding: cached), desired: Self.desired), "a converged child needs no apply")
+    }
+
+    @Test func aFieldAnotherManagerChangedReadsAsDrift() throws {
+        // `kubectl edit` changed the image: the server moved the field to kubectl's entry.
+        var edited = Self.applied(imageOwner: "kubectl-edit", image: "vllm:hacked")
+        CacheTransforms.deployment(&edited)
+        #expect(!OwnedFields.satisfies(live: try JSONValue(encoding: edited), desired: Self.desired))
+        #expect(OwnedFields.firstDrift(live: try JSONValue(encoding: edited), desired: Self.desired) == ".spec.template.spec.containers")
+    }
+
+    @Test func objectsWithoutManagedFieldsAreKeptWhole() {
+        var bare = Self.applied()
+        bare.metadata.managedFields = nil
+        let before = bare.spec
+        CacheTransforms.deployment(&bare)
+        #expect(bare.spec == before)
+        var service = Service(metadata: ObjectMeta(name: "s", namespace: "ns"), spec: ["clusterIP": "10.0.0.1", "ports": [["port": 80]]])
+        service.metadata.managedFields = [["manager": "someone-else", "operation": "Update", "fieldsV1": ["f:spec": ["f:ports": [:]]]]]
+        CacheTransforms.service(&service)
+        #expect(service.spec == nil, "nothing of the spec is the operator's until it applies")
+    }
 }
