@@ -67,6 +67,12 @@ final class ChildProcess: @unchecked Sendable {
         return (rss, peak, field("RssAnon") ?? rss)
     }
 
+    /// Whether the process maps a shared library whose file name starts with `name` (Linux).
+    func mapsLibrary(_ name: String) -> Bool {
+        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return false }
+        return maps.split(separator: "\n").contains { $0.split(separator: "/").last?.hasPrefix(name) == true }
+    }
+
     /// CPU seconds (user + system) the process has used so far, from /proc (Linux).
     func cpuSeconds() -> Double? {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

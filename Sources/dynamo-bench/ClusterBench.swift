@@ -21,6 +21,10 @@ struct ClusterResult: Codable {
     var idleWindowSeconds: Double
     /// Seconds after convergence until writes stopped (the event backlog draining).
     var settleSeconds: Double
+    /// How the measured operator binary carries the Swift runtime: "static" (as the container
+    /// image ships it, `--static-swift-stdlib`) or "shared" (libswiftCore and Foundation mapped
+    /// from the toolchain, several MiB more resident).
+    var operatorSwiftRuntime: String
     var peakRSSMiB: Double
     var steadyRSSMiB: Double
     /// The anonymous part of the steady RSS: what the caches and the heap take, without the
@@ -172,6 +176,7 @@ struct ClusterBench {
             Thread.sleep(forTimeInterval: idleWindow)
         }
         let steady = op.memory()
+        let swiftRuntime = op.mapsLibrary("libswiftCore") ? "shared" : "static"
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
         let serverCPUBeforeLower = standin?.cpuSeconds()
@@ -183,6 +188,7 @@ struct ClusterBench {
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
             lowerBoundSeconds: lower, ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
             idleWrites: idleWrites, idleWindowSeconds: idleWindow, settleSeconds: settle,
+            operatorSwiftRuntime: swiftRuntime,
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
             steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576, steadyAnonMiB: Double(steady?.anon ?? 0) / 1_048_576,
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,

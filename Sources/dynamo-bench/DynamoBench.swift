@@ -12,11 +12,13 @@ struct BenchOptions {
     var timeout: Double
     var kubeconfig: String?
     var binDirectory: String
+    var operatorBinary: String?
     var operatorLogLevel: String
 
-    /// A sibling executable of this one (SwiftPM builds every product into one folder).
+    /// A sibling executable of this one (SwiftPM builds every product into one folder), or the
+    /// operator binary given.
     func binary(_ name: String) throws -> String {
-        let path = "\(binDirectory)/\(name)"
+        let path = name == "dynamo-operator" ? operatorBinary ?? "\(binDirectory)/\(name)" : "\(binDirectory)/\(name)"
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw BenchError("\(path) not found: build it first (swift build -c release --product \(name)) or pass --bin-dir")
         }
@@ -51,6 +53,8 @@ struct DynamoBench: ParsableCommand {
     @Option(help: "Give up on convergence after this many seconds.") var timeout = 600.0
     @Option(help: "Run against this cluster instead of a stand-in (no API-call counts then).") var kubeconfig: String?
     @Option(help: "Folder holding dynamo-operator and kube-standin (default: this binary's).") var binDir: String?
+    @Option(help: "The dynamo-operator binary to measure (default: the one in --bin-dir), e.g. the statically linked build the image ships.")
+    var operatorBinary: String?
     @Option(help: "The operator's --log-level (its log is kept in the run's folder).") var operatorLogLevel = "warning"
     @Option(help: "Also write the JSON report to this file.") var jsonOut: String?
     @Flag(help: "Only the pure-CPU figures.") var cpuOnly = false
@@ -61,7 +65,7 @@ struct DynamoBench: ParsableCommand {
         let options = BenchOptions(
             sizes: sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) },
             components: components, workers: workers, trials: trials, readinessMs: readinessMs, resyncPeriod: resyncPeriod,
-            timeout: timeout, kubeconfig: kubeconfig, binDirectory: binDir ?? here,
+            timeout: timeout, kubeconfig: kubeconfig, binDirectory: binDir ?? here, operatorBinary: operatorBinary,
             operatorLogLevel: operatorLogLevel)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("dynamo-bench-\(UUID().uuidString.prefix(8))").path
         try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
@@ -107,7 +111,8 @@ enum Report {
                 let cpu = "\(c.operatorCPUSeconds.map { format($0, 1) } ?? "n/a") / \(c.serverCPUSeconds.map { format($0, 1) } ?? "n/a") (\(c.lowerBoundServerCPUSeconds.map { format($0, 1) } ?? "n/a"))"
                 out += "| \(c.n) | \(format(c.startupSeconds)) | \(format(c.convergenceSeconds)) | \(format(c.lowerBoundSeconds)) | \(format(c.ratio)) | \(cpu) | \(calls) | \(format(c.settleSeconds)) | \(c.idleWrites.map(String.init) ?? "n/a") | \(format(c.peakRSSMiB, 1)) | \(format(c.steadyRSSMiB, 1)) (\(format(c.steadyAnonMiB, 1))) | \(format(c.reactionP50Ms, 1)) | \(format(c.reactionP99Ms, 1)) |\n"
             }
-            out += "\n"
+            let runtimes = Set(r.cluster.map(\.operatorSwiftRuntime)).sorted().joined(separator: ", ")
+            out += "\nOperator binary: Swift runtime \(runtimes == "static" ? "linked statically (as the container image ships it)" : runtimes == "shared" ? "shared (a plain `swift build`; the image links it statically)" : runtimes).\n\n"
         }
         if let cpu = r.cpu {
             out += "| pure CPU | rate |\n|---|---|\n"

@@ -8,14 +8,16 @@ import Glibc
 /// Why: glibc gives each thread that contends on malloc its own arena, up to 8 per core. The
 /// operator's threads (watch streams, reconcile workers, libcurl transfers) allocate and free
 /// cached objects on different threads, so freed memory piled up in arenas other threads never
-/// reuse: at 1000 graphs, 2 arenas held the same caches in 14 MiB less than the default
-/// (dynamo-bench). The setting Java and Ruby images use for the same reason (`MALLOC_ARENA_MAX=2`).
+/// reuse: at 1000 graphs, 2 arenas held the same caches in 14 MiB less than the default, and one
+/// arena in 1–5 MiB less than two, with the same CPU (dynamo-bench; glibc's per-thread caches
+/// still serve most small allocations without taking the arena's lock). Java and Ruby images
+/// cap arenas for the same reason.
 ///
 /// Guarantees: a `MALLOC_ARENA_MAX` set in the environment wins (glibc read it at start-up and
 /// it is not overridden); on other C libraries, or if `mallopt` is missing, nothing happens.
 enum MallocArenas {
-    /// Arenas kept: two, so a reconcile worker and a watch stream rarely wait on each other.
-    static let maximum: Int32 = 2
+    /// Arenas kept: one; the operator's threads mostly wait on the network, not on malloc.
+    static let maximum: Int32 = 1
     /// glibc's `M_ARENA_MAX` parameter number (malloc.h), stable since glibc 2.10.
     static let mArenaMax: Int32 = -8
 
