@@ -58,7 +58,7 @@ final class ChildProcess: @unchecked Sendable {
     /// Resident memory now and at its peak, and the anonymous part now (heap and stacks, without
     /// the mapped code and data of the binary and its libraries), in bytes, from /proc (Linux).
     func memory() -> (rss: Int, peak: Int, anon: Int)? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        guard let text = ProcFile.read("/proc/\(pid)/status") else { return nil }
         func field(_ name: String) -> Int? {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }) else { return nil }
             return line.split(separator: " ").compactMap { Int($0) }.first.map { $0 * 1024 }
@@ -69,13 +69,13 @@ final class ChildProcess: @unchecked Sendable {
 
     /// Whether the process maps a shared library whose file name starts with `name` (Linux).
     func mapsLibrary(_ name: String) -> Bool {
-        guard let maps = try? String(contentsOfFile: "/proc/\(pid)/maps", encoding: .utf8) else { return false }
+        guard let maps = ProcFile.read("/proc/\(pid)/maps") else { return false }
         return maps.split(separator: "\n").contains { $0.split(separator: "/").last?.hasPrefix(name) == true }
     }
 
     /// CPU seconds (user + system) the process has used so far, from /proc (Linux).
     func cpuSeconds() -> Double? {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        guard let text = ProcFile.read("/proc/\(pid)/stat"),
               let close = text.lastIndex(of: ")") else { return nil }
         // Fields after "(comm)": state is field 3, utime 14, stime 15.
         let fields = text[text.index(after: close)...].split(separator: " ")
@@ -104,4 +104,23 @@ func freeLocalPort() throws -> Int {
     let named = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
     guard named == 0 else { throw BenchError("getsockname() failed") }
     return Int(UInt16(bigEndian: addr.sin_port))
+}
+
+/// Reads a /proc file to its end. Foundation sizes a read by the file's reported size, which
+/// /proc gives as 0: it returned only the first 4 KiB of a 30 KiB `maps`.
+enum ProcFile {
+    static func read(_ path: String) -> String? {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var out = [UInt8]()
+        var chunk = [UInt8](repeating: 0, count: 16_384)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 { return nil }
+            if n == 0 { break }
+            out.append(contentsOf: chunk[0..<n])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
 }

@@ -92,7 +92,7 @@ enum Machine {
     /// "2 cores (model), 24 GiB, Linux <kernel>".
     static func describe() -> String {
         let info = ProcessInfo.processInfo
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+        let cpu = ProcFile.read("/proc/cpuinfo")?
             .split(separator: "\n").first { $0.hasPrefix("model name") }?
             .split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
         let gib = Double(info.physicalMemory) / 1_073_741_824
