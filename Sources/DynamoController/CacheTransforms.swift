@@ -6,9 +6,10 @@ import DynamoAPI
 /// mapping read: nothing. At 1000 graphs the caches hold 8000 children, so what is dropped here
 /// is dropped 4000 times.
 ///
-/// Guarantees: every field the reconciler compares (owned metadata and spec), rollout counts,
-/// `observedGeneration` and the `Progressing` condition's type, status and reason (the deadline
-/// check) are kept unchanged.
+/// Guarantees: the metadata the reconciler compares (labels, the spec-hash annotation, owner
+/// references), the spec fields the operator's apply owns, rollout counts, `observedGeneration`
+/// and the `Progressing` condition's type, status and reason (the deadline check) are kept
+/// unchanged.
 ///
 /// The pod template, the Deployment strategy and the Service spec keep only the fields the
 /// operator's last apply owns (`metadata.managedFields`): server defaults (DNS policy, scheduler,
@@ -24,6 +25,7 @@ enum CacheTransforms {
     static let deployment: Store<Deployment>.Transform = { d in
         d.metadata.creationTimestamp = nil
         d.metadata.annotations?[revisionAnnotation] = nil
+        if d.metadata.annotations?.isEmpty == true { d.metadata.annotations = nil }
         if let owned = ownedSpec(d.metadata), var spec = d.spec {
             spec.template = spec.template.flatMap { project($0, owned.fields?["f:template"]) }
             spec.strategy = spec.strategy.flatMap { project($0, owned.fields?["f:strategy"]) }
