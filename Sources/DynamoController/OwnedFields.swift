@@ -24,10 +24,8 @@ public enum OwnedFields {
             return true
         case (.array(let want), .array(let have)):
             return arraySatisfied(live: have, desired: want)
-        case (.int, _), (.double, _):
-            return desired.doubleValue == live.doubleValue
         default:
-            return desired == live
+            return desired.sameValue(as: live)
         }
     }
 
@@ -50,7 +48,7 @@ public enum OwnedFields {
         if let key = mergeKey(for: desired) {
             for element in desired {
                 let id = element[key]!
-                guard let match = live.first(where: { $0[key].map { sameScalar($0, id) } ?? false }),
+                guard let match = live.first(where: { $0[key]?.sameValue(as: id) ?? false }),
                     satisfies(live: match, desired: element)
                 else { return false }
             }
@@ -63,10 +61,5 @@ public enum OwnedFields {
     private static func mergeKey(for elements: [JSONValue]) -> String? {
         guard !elements.isEmpty, elements.allSatisfy({ $0.objectValue != nil }) else { return nil }
         return mergeKeys.first { key in elements.allSatisfy { $0[key] != nil } }
-    }
-
-    private static func sameScalar(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if let x = a.doubleValue, let y = b.doubleValue { return x == y }
-        return a == b
     }
 }

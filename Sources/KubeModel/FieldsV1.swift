@@ -61,16 +61,10 @@ public enum FieldsV1 {
 
         func matches(_ element: JSONValue, at index: Int) -> Bool {
             switch self {
-            case .keys(let keys): return keys.allSatisfy { k, v in element[k].map { FieldsV1.same($0, v) } ?? false }
-            case .value(let v): return FieldsV1.same(element, v)
+            case .keys(let keys): return keys.allSatisfy { k, v in element[k]?.sameValue(as: v) ?? false }
+            case .value(let v): return element.sameValue(as: v)
             case .index(let i): return i == index
             }
         }
-    }
-
-    /// JSON equality with numbers compared by value (`8000` and `8000.0` name the same port).
-    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if let x = a.doubleValue, let y = b.doubleValue { return x == y }
-        return a == b
     }
 }

@@ -82,6 +82,13 @@ extension JSONValue {
         }
     }
 
+    /// Equality where numbers compare by value (`8000` and `8000.0` are the same port) and
+    /// anything else by `==`; nested numbers are not normalized.
+    public func sameValue(as other: JSONValue) -> Bool {
+        if let x = doubleValue, let y = other.doubleValue { return x == y }
+        return self == other
+    }
+
     /// The JSON type name as Kubernetes error messages spell it.
     public var typeName: String {
         switch self {

@@ -67,8 +67,8 @@ struct PrinterJSONPath: Sendable, Equatable {
         guard let op, let literal else { return !found.isEmpty }
         guard let lhs = found.first else { return false }
         switch op {
-        case "==": return same(lhs, literal)
-        case "!=": return !same(lhs, literal)
+        case "==": return lhs.sameValue(as: literal)
+        case "!=": return !lhs.sameValue(as: literal)
         default:
             guard let a = lhs.doubleValue, let b = literal.doubleValue else {
                 guard let a = lhs.stringValue, let b = literal.stringValue else { return false }
@@ -76,11 +76,6 @@ struct PrinterJSONPath: Sendable, Equatable {
             }
             return compare(a, b, op)
         }
-    }
-
-    static func same(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        if let x = a.doubleValue, let y = b.doubleValue { return x == y }
-        return a == b
     }
 
     static func compare<T: Comparable>(_ a: T, _ b: T, _ op: String) -> Bool {
