@@ -6,8 +6,8 @@ import Foundation
 /// each type in turn, and every failed try builds an error with its coding path; for the pod
 /// templates the operator keeps untyped, that made decoding a 10 KB Deployment cost milliseconds.
 /// Here a field declared `JSONValue` receives its subtree as is. Every watch event the operator
-/// receives is decoded here, so the coding path is a chain of links built into an array only when
-/// asked for (errors), and optional fields are looked up once.
+/// receives is decoded here, so the coding path is kept as links (`CodingPathNode`) and optional
+/// fields are looked up once.
 ///
 /// Guarantees: the same results as `JSONDecoder` with default strategies for the types the
 /// project decodes (integers accept integral doubles, doubles accept integers, a missing key and
@@ -15,31 +15,13 @@ import Foundation
 /// coding path.
 struct JSONTreeDecoder: Decoder {
     let node: JSONValue
-    let at: PathNode
+    let at: CodingPathNode
     var codingPath: [any CodingKey] { at.path }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(_ node: JSONValue, at: PathNode = .root) {
+    init(_ node: JSONValue, at: CodingPathNode = .root) {
         self.node = node
         self.at = at
-    }
-
-    /// Where a value sits in the document being decoded: one link per level.
-    indirect enum PathNode {
-        case root
-        case key(any CodingKey, PathNode)
-
-        var path: [any CodingKey] {
-            var out: [any CodingKey] = []
-            var cursor = self
-            while case .key(let key, let parent) = cursor {
-                out.append(key)
-                cursor = parent
-            }
-            return out.reversed()
-        }
-
-        func appending(_ key: any CodingKey) -> PathNode { .key(key, self) }
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
@@ -54,10 +36,10 @@ struct JSONTreeDecoder: Decoder {
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { Single(node: node, at: at) }
 
-    /// Decodes `T` from `node`: a `JSONValue` is the node itself.
-    static func decode<T: Decodable>(_ type: T.Type, from node: JSONValue, at: PathNode) throws -> T {
+    /// Decodes `T` from `node`: a `JSONValue` is the node itself (and needs no path link).
+    static func decode<T: Decodable>(_ type: T.Type, from node: JSONValue, at: @autoclosure () -> CodingPathNode) throws -> T {
         if T.self == JSONValue.self { return node as! T }
-        return try T(from: JSONTreeDecoder(node, at: at))
+        return try T(from: JSONTreeDecoder(node, at: at()))
     }
 
     // MARK: - Scalars
@@ -100,7 +82,7 @@ struct JSONTreeDecoder: Decoder {
 
     struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
         let object: [String: JSONValue]
-        let at: PathNode
+        let at: CodingPathNode
         var codingPath: [any CodingKey] { at.path }
 
         var allKeys: [Key] { object.keys.compactMap { Key(stringValue: $0) } }
@@ -162,11 +144,11 @@ struct JSONTreeDecoder: Decoder {
 
     struct Unkeyed: UnkeyedDecodingContainer {
         let array: [JSONValue]
-        let at: PathNode
+        let at: CodingPathNode
         var codingPath: [any CodingKey] { at.path }
         var currentIndex = 0
 
-        init(array: [JSONValue], at: PathNode) {
+        init(array: [JSONValue], at: CodingPathNode) {
             self.array = array
             self.at = at
         }
@@ -174,21 +156,13 @@ struct JSONTreeDecoder: Decoder {
         var count: Int? { array.count }
         var isAtEnd: Bool { currentIndex >= array.count }
 
-        struct Index: CodingKey {
-            var intValue: Int?
-            var stringValue: String { "Index \(intValue ?? 0)" }
-            init(_ i: Int) { intValue = i }
-            init?(stringValue: String) { nil }
-            init?(intValue: Int) { self.intValue = intValue }
-        }
-
-        /// The next element and where it sits.
-        mutating func next() throws -> (JSONValue, PathNode) {
+        /// The next element and its index.
+        mutating func next() throws -> (JSONValue, Int) {
             guard !isAtEnd else {
                 throw DecodingError.valueNotFound(JSONValue.self, .init(codingPath: codingPath, debugDescription: "Unkeyed container is at end."))
             }
             defer { currentIndex += 1 }
-            return (array[currentIndex], at.appending(Index(currentIndex)))
+            return (array[currentIndex], currentIndex)
         }
 
         mutating func decodeNil() throws -> Bool {
@@ -196,42 +170,42 @@ struct JSONTreeDecoder: Decoder {
             currentIndex += 1
             return true
         }
-        mutating func decode(_ type: Bool.Type) throws -> Bool { let (v, p) = try next(); return try bool(v, p.path) }
-        mutating func decode(_ type: String.Type) throws -> String { let (v, p) = try next(); return try string(v, p.path) }
-        mutating func decode(_ type: Double.Type) throws -> Double { let (v, p) = try next(); return try double(v, p.path) }
-        mutating func decode(_ type: Float.Type) throws -> Float { let (v, p) = try next(); return Float(try double(v, p.path)) }
-        mutating func decode(_ type: Int.Type) throws -> Int { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: Int8.Type) throws -> Int8 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: Int16.Type) throws -> Int16 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: Int32.Type) throws -> Int32 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: Int64.Type) throws -> Int64 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: UInt.Type) throws -> UInt { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (v, p) = try next(); return try integer(type, v, p.path) }
-        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (v, p) = try next(); return try integer(type, v, p.path) }
+        mutating func decode(_ type: Bool.Type) throws -> Bool { let (v, i) = try next(); return try bool(v, at.appending(index: i).path) }
+        mutating func decode(_ type: String.Type) throws -> String { let (v, i) = try next(); return try string(v, at.appending(index: i).path) }
+        mutating func decode(_ type: Double.Type) throws -> Double { let (v, i) = try next(); return try double(v, at.appending(index: i).path) }
+        mutating func decode(_ type: Float.Type) throws -> Float { let (v, i) = try next(); return Float(try double(v, at.appending(index: i).path)) }
+        mutating func decode(_ type: Int.Type) throws -> Int { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: Int8.Type) throws -> Int8 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: Int16.Type) throws -> Int16 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: Int32.Type) throws -> Int32 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: Int64.Type) throws -> Int64 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: UInt.Type) throws -> UInt { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: UInt8.Type) throws -> UInt8 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: UInt16.Type) throws -> UInt16 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: UInt32.Type) throws -> UInt32 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
+        mutating func decode(_ type: UInt64.Type) throws -> UInt64 { let (v, i) = try next(); return try integer(type, v, at.appending(index: i).path) }
         mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-            let (v, p) = try next()
-            return try JSONTreeDecoder.decode(type, from: v, at: p)
+            let (v, i) = try next()
+            return try JSONTreeDecoder.decode(type, from: v, at: at.appending(index: i))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-            let (v, p) = try next()
-            return try JSONTreeDecoder(v, at: p).container(keyedBy: type)
+            let (v, i) = try next()
+            return try JSONTreeDecoder(v, at: at.appending(index: i)).container(keyedBy: type)
         }
         mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {
-            let (v, p) = try next()
-            return try JSONTreeDecoder(v, at: p).unkeyedContainer()
+            let (v, i) = try next()
+            return try JSONTreeDecoder(v, at: at.appending(index: i)).unkeyedContainer()
         }
         mutating func superDecoder() throws -> any Decoder {
-            let (v, p) = try next()
-            return JSONTreeDecoder(v, at: p)
+            let (v, i) = try next()
+            return JSONTreeDecoder(v, at: at.appending(index: i))
         }
     }
 
     struct Single: SingleValueDecodingContainer {
         let node: JSONValue
-        let at: PathNode
+        let at: CodingPathNode
         var codingPath: [any CodingKey] { at.path }
 
         func decodeNil() -> Bool { node.isNull }

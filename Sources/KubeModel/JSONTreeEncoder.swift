@@ -12,17 +12,18 @@ import Foundation
 /// `JSONEncoder` does. `JSONValue` and `CompactJSON` fields are taken as they are.
 enum JSONTreeEncoder {
     static func encode<T: Encodable>(_ value: T) throws -> JSONValue {
-        try encodeValue(value, codingPath: [])
+        try encodeValue(value, at: .root)
     }
 
-    static func number(_ d: Double, _ path: [any CodingKey]) throws -> JSONValue {
+    static func number(_ d: Double, _ path: @autoclosure () -> [any CodingKey]) throws -> JSONValue {
         guard d.isFinite else {
-            throw EncodingError.invalidValue(d, .init(codingPath: path, debugDescription: "Unable to encode \(d) directly in JSON."))
+            throw EncodingError.invalidValue(d, .init(codingPath: path(), debugDescription: "Unable to encode \(d) directly in JSON."))
         }
         return JSONWire.integral(d).map(JSONValue.int) ?? .double(d)
     }
 
-    static func encodeValue<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> JSONValue {
+    /// `value` as a tree; `at` (where it sits) is only built for errors and nested encoders.
+    static func encodeValue<T: Encodable>(_ value: T, at: @autoclosure () -> CodingPathNode) throws -> JSONValue {
         switch value {
         case let v as JSONValue: return v
         case let v as CompactJSON: return v.value
@@ -31,8 +32,8 @@ enum JSONTreeEncoder {
         case let v as Int: return .int(Int64(v))
         case let v as Int64: return .int(v)
         case let v as Int32: return .int(Int64(v))
-        case let v as Double: return try number(v, codingPath)
-        case let v as Float: return try number(Double(v), codingPath)
+        case let v as Double: return try number(v, at().path)
+        case let v as Float: return try number(Double(v), at().path)
         case let v as any FixedWidthInteger:
             if let i = Int64(exactly: v) { return .int(i) }
             return .double(Double(v))
@@ -40,7 +41,7 @@ enum JSONTreeEncoder {
         case let v as URL: return .string(v.absoluteString)
         default:
             let node = Node()
-            try value.encode(to: TreeEncoder(node: node, codingPath: codingPath))
+            try value.encode(to: TreeEncoder(node: node, at: at()))
             return node.materialize()
         }
     }
@@ -100,99 +101,95 @@ enum JSONTreeEncoder {
         var arrayCount: Int { if case .array(let a) = content { return a.count }; return 0 }
     }
 
-    struct IndexKey: CodingKey {
-        var stringValue: String { "Index \(intValue ?? 0)" }
-        var intValue: Int?
-        init(_ index: Int) { intValue = index }
-        init?(stringValue: String) { nil }
-        init?(intValue: Int) { self.intValue = intValue }
-    }
-
     struct TreeEncoder: Encoder {
         let node: Node
-        let codingPath: [any CodingKey]
+        let at: CodingPathNode
+        var codingPath: [any CodingKey] { at.path }
         var userInfo: [CodingUserInfoKey: Any] { [:] }
 
         func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
             node.makeObject()
-            return KeyedEncodingContainer(Keyed<Key>(node: node, codingPath: codingPath))
+            return KeyedEncodingContainer(Keyed<Key>(node: node, at: at))
         }
 
         func unkeyedContainer() -> any UnkeyedEncodingContainer {
             node.makeArray()
-            return Unkeyed(node: node, codingPath: codingPath)
+            return Unkeyed(node: node, at: at)
         }
 
-        func singleValueContainer() -> any SingleValueEncodingContainer { Single(node: node, codingPath: codingPath) }
+        func singleValueContainer() -> any SingleValueEncodingContainer { Single(node: node, at: at) }
     }
 
     struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let node: Node
-        let codingPath: [any CodingKey]
+        let at: CodingPathNode
+        var codingPath: [any CodingKey] { at.path }
 
         mutating func encodeNil(forKey key: Key) throws { node.set(.value(.null), forKey: key.stringValue) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            node.set(.value(try JSONTreeEncoder.encodeValue(value, codingPath: codingPath + [key])), forKey: key.stringValue)
+            node.set(.value(try JSONTreeEncoder.encodeValue(value, at: at.appending(key))), forKey: key.stringValue)
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             child.makeObject()
             node.set(.node(child), forKey: key.stringValue)
-            return KeyedEncodingContainer(Keyed<NestedKey>(node: child, codingPath: codingPath + [key]))
+            return KeyedEncodingContainer(Keyed<NestedKey>(node: child, at: at.appending(key)))
         }
         mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
             let child = Node()
             child.makeArray()
             node.set(.node(child), forKey: key.stringValue)
-            return Unkeyed(node: child, codingPath: codingPath + [key])
+            return Unkeyed(node: child, at: at.appending(key))
         }
         mutating func superEncoder() -> any Encoder { superEncoder(named: "super") }
         mutating func superEncoder(forKey key: Key) -> any Encoder { superEncoder(named: key.stringValue, key) }
         private func superEncoder(named name: String, _ key: (any CodingKey)? = nil) -> any Encoder {
             let child = Node()
             node.set(.node(child), forKey: name)
-            return TreeEncoder(node: child, codingPath: codingPath + (key.map { [$0] } ?? []))
+            return TreeEncoder(node: child, at: key.map(at.appending) ?? at)
         }
     }
 
     struct Unkeyed: UnkeyedEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        let at: CodingPathNode
+        var codingPath: [any CodingKey] { at.path }
         var count: Int { node.arrayCount }
 
         mutating func encodeNil() throws { node.append(.value(.null)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.append(.value(try JSONTreeEncoder.encodeValue(value, codingPath: codingPath + [IndexKey(count)])))
+            node.append(.value(try JSONTreeEncoder.encodeValue(value, at: at.appending(index: count))))
         }
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
             let child = Node()
             child.makeObject()
-            let path = codingPath + [IndexKey(count)]
+            let path = at.appending(index: count)
             node.append(.node(child))
-            return KeyedEncodingContainer(Keyed<NestedKey>(node: child, codingPath: path))
+            return KeyedEncodingContainer(Keyed<NestedKey>(node: child, at: path))
         }
         mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
             let child = Node()
             child.makeArray()
-            let path = codingPath + [IndexKey(count)]
+            let path = at.appending(index: count)
             node.append(.node(child))
-            return Unkeyed(node: child, codingPath: path)
+            return Unkeyed(node: child, at: path)
         }
         mutating func superEncoder() -> any Encoder {
             let child = Node()
-            let path = codingPath + [IndexKey(count)]
+            let path = at.appending(index: count)
             node.append(.node(child))
-            return TreeEncoder(node: child, codingPath: path)
+            return TreeEncoder(node: child, at: path)
         }
     }
 
     struct Single: SingleValueEncodingContainer {
         let node: Node
-        let codingPath: [any CodingKey]
+        let at: CodingPathNode
+        var codingPath: [any CodingKey] { at.path }
 
         mutating func encodeNil() throws { node.content = .single(.null) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            node.content = .single(try JSONTreeEncoder.encodeValue(value, codingPath: codingPath))
+            node.content = .single(try JSONTreeEncoder.encodeValue(value, at: at))
         }
     }
 }

@@ -55,6 +55,18 @@ import Testing
         struct Bad: Encodable { var d = Double.nan }
         #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode(Bad()) }
         #expect(throws: EncodingError.self) { try JSONCoding.encode(Bad()) }
+        // The error names the same place JSONEncoder names: keys and element indexes.
+        struct Inner: Encodable { var x: Double }
+        struct Outer: Encodable { var items: [Inner] }
+        func path(_ error: EncodingError?) -> [String] {
+            guard case .invalidValue(_, let context)? = error else { return [] }
+            return context.codingPath.map(\.stringValue)
+        }
+        let outer = Outer(items: [Inner(x: 1), Inner(x: .infinity)])
+        let viaTree = #expect(throws: EncodingError.self) { try JSONTreeEncoder.encode(outer) }
+        let viaFoundation = #expect(throws: EncodingError.self) { try JSONEncoder().encode(outer) }
+        #expect(path(viaTree) == ["items", "Index 1", "x"])
+        #expect(path(viaTree) == path(viaFoundation))
     }
 
     @Test func compactJSONKeepsTheTreeAndItsWireForm() throws {
