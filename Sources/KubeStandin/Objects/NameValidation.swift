@@ -27,18 +27,6 @@ public enum NameValidation {
         return out + "regex used for validation is '" + fmt + "')"
     }
 
-    /// The check of each format above, as Go's anchored `regexp.MatchString` matches it; by hand
-    /// (`NameSyntax`), since every create and apply checks several names and label keys and an
-    /// ICU regex costs more than the rest of validation.
-    static let check: [String: @Sendable (String) -> Bool] = [
-        dns1123LabelFmt: { NameSyntax.isDNS1123Label($0) },
-        dns1123SubdomainFmt: { NameSyntax.isDNS1123Subdomain($0) },
-        dns1035LabelFmt: { NameSyntax.isDNS1035Label($0) },
-        qualifiedNameFmt: { NameSyntax.isQualifiedNamePart($0) },
-        labelValueFmt: { $0.isEmpty || NameSyntax.isQualifiedNamePart($0) },
-        configMapKeyFmt: { NameSyntax.isConfigMapKey($0) },
-    ]
-
     public static func maxLenError(_ n: Int) -> String { "must be no more than \(n) characters" }
 
     public static func dns1123Label(_ s: String) -> [String] {
