@@ -3,11 +3,11 @@ import KubeModel
 
 /// The informer's cache of one kind.
 ///
-/// Guarantees: thread-safe; objects are stored as the `transform` given at init leaves them (it
-/// sees `metadata.managedFields`), then without `metadata.managedFields` (often more than half an
-/// object's size) (controller-runtime's cache transform: drop what the controller never
-/// reads), with repeated metadata strings shared (`StringInterner`); what is stored is what
-/// the informer's handlers receive. Lookups by key, by namespace and by controller-owner uid
+/// Guarantees: thread-safe; objects are stored as the `transform` given at init leaves them
+/// (controller-runtime's cache transform: drop what the controller never reads; it still sees
+/// `metadata.managedFields`), then without `metadata.managedFields` (often more than half an
+/// object's size) and with repeated metadata strings shared (`StringInterner`); what is stored
+/// is what the informer's handlers receive. Lookups by key, by namespace and by controller-owner uid
 /// are answered from indexes, not scans; `hasSynced` turns true after the first complete list
 /// and stays true.
 public final class Store<T: KubeResource>: Sendable {

@@ -18,7 +18,8 @@ struct BenchOptions {
     /// A sibling executable of this one (SwiftPM builds every product into one folder), or the
     /// operator binary given.
     func binary(_ name: String) throws -> String {
-        let path = name == "dynamo-operator" ? operatorBinary ?? "\(binDirectory)/\(name)" : "\(binDirectory)/\(name)"
+        var path = "\(binDirectory)/\(name)"
+        if name == "dynamo-operator", let operatorBinary { path = operatorBinary }
         guard FileManager.default.isExecutableFile(atPath: path) else {
             throw BenchError("\(path) not found: build it first (swift build -c release --product \(name)) or pass --bin-dir")
         }
