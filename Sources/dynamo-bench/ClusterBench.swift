@@ -35,6 +35,9 @@ struct ClusterResult: Codable {
     var reactionTrials: Int
     /// CPU seconds spent from spawn to convergence by the operator and by the stand-in (nil
     /// against a cluster), and by the stand-in during the lower bound: where the time goes.
+    /// Reconciles per DynamoDeployment to converge (the operator's own
+    /// `controller_runtime_reconcile_total`, all results): how many times each key was worked.
+    var reconcilesPerGraph: Double?
     var operatorCPUSeconds: Double?
     var serverCPUSeconds: Double?
     var lowerBoundServerCPUSeconds: Double?
@@ -104,9 +107,10 @@ struct ClusterBench {
 
         try control?.resetRequestCounts()
         let probePort = try freeLocalPort()
+        let metricsPort = try freeLocalPort()
         let op = try ChildProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
             "run", "--kubeconfig", kubeconfig, "--namespace", namespace, "--leader-elect=false",
-            "--metrics-bind-address", "0", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
+            "--metrics-bind-address", "127.0.0.1:\(metricsPort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
             "--workers", String(options.workers), "--log-level", options.operatorLogLevel, "--resync-period", String(options.resyncPeriod),
         ], logDirectory: scratch)
         defer { op.stop() }
@@ -136,6 +140,7 @@ struct ClusterBench {
         log("N=\(n): all Ready after \(format(convergence)) s")
         let peakAtConvergence = op.memory()
         let operatorCPU = op.cpuSeconds()
+        let reconciles = try? Self.reconcileTotal(metricsPort: metricsPort)
         let serverCPU = standin?.cpuSeconds().flatMap { now in serverCPUAtSpawn.map { now - $0 } }
         log("N=\(n): CPU to converge: operator \(format(operatorCPU ?? 0)) s, server \(format(serverCPU ?? 0)) s")
 
@@ -193,7 +198,19 @@ struct ClusterBench {
             steadyRSSMiB: Double(steady?.rss ?? 0) / 1_048_576, steadyAnonMiB: Double(steady?.anon ?? 0) / 1_048_576,
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
             reactionTrials: latencies.count,
+            reconcilesPerGraph: reconciles.map { Double($0) / Double(n) },
             operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU)
+    }
+
+    /// The sum of the operator's `controller_runtime_reconcile_total` over its result labels.
+    static func reconcileTotal(metricsPort: Int) throws -> Int {
+        let client = KubeClient(config: ClusterConfig(server: "http://127.0.0.1:\(metricsPort)"))
+        let response = try client.send(HTTPRequest(method: "GET", path: "/metrics"))
+        guard response.status == 200 else { throw BenchError("GET /metrics answered \(response.status)") }
+        return String(decoding: response.body, as: UTF8.self).split(separator: "\n")
+            .filter { $0.hasPrefix("controller_runtime_reconcile_total{") }
+            .compactMap { line in line.split(separator: " ").last.flatMap { Double($0) }.map { Int($0) } }
+            .reduce(0, +)
     }
 
     /// Polls the DynamoDeployment list until `done` holds; returns when it first did. `lists`
