@@ -5,10 +5,15 @@ import Foundation
 /// frames of thousands of objects), and byte-identical to `JSONValue.data()`.
 public enum JSONWire {
     public static func encode(_ value: JSONValue) -> Data {
+        Data(bytes(value))
+    }
+
+    /// `encode`, as bytes.
+    public static func bytes(_ value: JSONValue) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(1024)
         write(value, into: &out)
-        return Data(out)
+        return out
     }
 
     /// A double written as an integer (no fraction), hence read back as `.int`: finite, integral

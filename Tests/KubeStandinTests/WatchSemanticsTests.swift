@@ -34,6 +34,23 @@ import Testing
         #expect(await eventually { server.openWatchCount == 0 })
     }
 
+    /// The writer's answer and the watch event carry the same object, byte for byte (the stored
+    /// form is encoded once for both).
+    @Test func watchersSeeExactlyTheObjectTheWriterWasAnswered() async throws {
+        let server = APIServer()
+        let deployments = "/apis/apps/v1/namespaces/default/deployments"
+        let w = server.watch(deployments, query: [:])
+        let created = server.call("POST", deployments, body: CoreFixtures.deployment("web"))
+        let patched = server.call("PATCH", deployments + "/web", body: ["spec": ["replicas": 3]], contentType: "application/merge-patch+json")
+        #expect(created.status == 201 && patched.status == 200)
+        #expect(await w.wait { $0.count >= 2 })
+        for (event, reply) in zip(w.events, [created, patched]) {
+            #expect(event["object"] == reply.json)
+            #expect(JSONWire.encode(try #require(event["object"])) == reply.body)
+        }
+        w.cancel()
+    }
+
     @Test func emptyOrZeroResourceVersionStartsWithSyntheticAdded() async {
         for rv in ["", "0"] {
             let server = APIServer()

@@ -119,10 +119,10 @@ extension APIServer {
             obj = CustomResourceDefinitions.established(obj, now: time)
         }
         if dryRun { return (json(201, obj), []) }
-        let stored = s.commit(info, ns, name, obj)
+        let stored = s.commitEncoded(info, ns, name, obj)
         var after: [AfterLock] = []
-        afterCommit(&s, t, old: nil, new: stored, after: &after)
-        return (json(201, ServerState.withVersion(stored, t.apiVersion)), after)
+        afterCommit(&s, t, old: nil, new: stored.object, after: &after)
+        return (json(201, stored, apiVersion: t.apiVersion), after)
     }
 
     /// The 400 a real server gives when a body names another object than the URL: a different
@@ -239,9 +239,9 @@ extension APIServer {
             afterRemoval(&s, info, ns: ns, name: name, removed: removed, after: &after)
             return (json(200, ServerState.withVersion(removed, t.apiVersion)), after)
         }
-        let stored = s.commit(info, ns, name, obj)
-        afterCommit(&s, t, old: old, new: stored, after: &after)
-        return (json(200, ServerState.withVersion(stored, t.apiVersion)), after)
+        let stored = s.commitEncoded(info, ns, name, obj)
+        afterCommit(&s, t, old: old, new: stored.object, after: &after)
+        return (json(200, stored, apiVersion: t.apiVersion), after)
     }
 
     /// Everything but metadata (and status, when it is a subresource): what `generation` tracks.

@@ -65,10 +65,12 @@ public final class APIServer: StandinBackend, Sendable {
     // MARK: - StandinBackend
 
     public func handle(_ request: StandinRequest) -> StandinResponse {
-        let route = state.withLock { Router.route(request.path, $0.registry) }
-        if case .resource(let target) = route {
-            let key = "\(Router.verb(request, target)) \(target.info.groupResource)" + (target.subresource.map { "/\($0)" } ?? "")
-            state.withLock { $0.counts[key, default: 0] += 1 }
+        let route = state.withLock { s in
+            let route = Router.route(request.path, s.registry)
+            if case .resource(let target) = route {
+                s.counts["\(Router.verb(request, target)) \(target.info.groupResource)" + (target.subresource.map { "/\($0)" } ?? ""), default: 0] += 1
+            }
+            return route
         }
         if let failure = faults.takeFailure(for: request) { return StatusResponses.injected(failure) }
         switch route {
@@ -160,6 +162,14 @@ public final class APIServer: StandinBackend, Sendable {
 
     func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> StandinResponse {
         .full(status: status, headers: StatusResponses.jsonHeaders + headers, body: JSONWire.encode(value))
+    }
+
+    /// A committed object as `apiVersion`, reusing its JSON when that is the stored version.
+    func json(_ status: Int, _ committed: ServerState.Committed, apiVersion: String) -> StandinResponse {
+        guard committed.object["apiVersion"]?.stringValue == apiVersion else {
+            return json(status, ServerState.withVersion(committed.object, apiVersion))
+        }
+        return .full(status: status, headers: StatusResponses.jsonHeaders, body: Data(committed.json))
     }
 
     func now() -> Date { options.now() }

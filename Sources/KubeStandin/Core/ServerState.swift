@@ -50,6 +50,24 @@ struct ServerState: Sendable {
     /// Stores `object` (create or update), bumping the RV; returns the stored form.
     @discardableResult
     mutating func commit(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue) -> JSONValue {
+        commit(info, ns, name, object, encoded: false).object
+    }
+
+    /// The stored form of a committed object and its JSON, encoded once for the writer's answer
+    /// and every watcher of the same apiVersion.
+    struct Committed {
+        var object: JSONValue
+        var json: [UInt8]
+    }
+
+    /// `commit`, also returning the stored form's JSON.
+    mutating func commitEncoded(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue) -> Committed {
+        let c = commit(info, ns, name, object, encoded: true)
+        return Committed(object: c.object, json: c.json ?? JSONWire.bytes(c.object))
+    }
+
+    private mutating func commit(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue,
+                                 encoded: Bool) -> (object: JSONValue, json: [UInt8]?) {
         rv += 1
         var obj = object
         obj[path: ["metadata", "resourceVersion"]] = .string(String(rv))
@@ -62,8 +80,9 @@ struct ServerState: Sendable {
         }
         let event = ChangeEvent(rv: rv, groupResource: gr, namespace: ns, kind: old == nil ? .added : .modified, object: obj, old: old?.object)
         history.append(event)
-        publish(event)
-        return obj
+        var json: [UInt8]? = encoded ? JSONWire.bytes(obj) : nil
+        publish(event, json: &json)
+        return (obj, json)
     }
 
     /// Removes an object, bumping the RV; returns it as deleted (at the deletion's RV).
@@ -80,7 +99,8 @@ struct ServerState: Sendable {
         rolledOutTemplates.removeValue(forKey: ObjectRef(groupResource: gr, namespace: ns, name: name))
         let event = ChangeEvent(rv: rv, groupResource: gr, namespace: ns, kind: .deleted, object: obj, old: old.object)
         history.append(event)
-        publish(event)
+        var json: [UInt8]?
+        publish(event, json: &json)
         return obj
     }
 
@@ -123,8 +143,11 @@ struct ServerState: Sendable {
         }
     }
 
-    private mutating func publish(_ e: ChangeEvent) {
+    /// Queues `e`'s frame on every watcher that sees it. `json` is the stored object's JSON:
+    /// used when given, and filled in when a watcher of the stored apiVersion needed it.
+    private mutating func publish(_ e: ChangeEvent, json: inout [UInt8]?) {
         guard let ws = watchers[e.groupResource], !ws.isEmpty else { return }
+        let storedVersion = e.object["apiVersion"]?.stringValue
         var cache: [String: Data] = [:]
         var dropped: [Int] = []
         for (id, w) in ws {
@@ -134,8 +157,13 @@ struct ServerState: Sendable {
             let frame: Data
             if let f = cache[cacheKey] {
                 frame = f
+            } else if w.apiVersion == storedVersion {
+                let object = json ?? JSONWire.bytes(e.object)
+                json = object
+                frame = WatchFrames.event(type.rawValue, json: object)
+                cache[cacheKey] = frame
             } else {
-                frame = WatchFrames.event(type.rawValue, ServerState.withVersion(e.object, w.apiVersion))
+                frame = WatchFrames.event(type.rawValue, json: JSONWire.bytes(ServerState.withVersion(e.object, w.apiVersion)))
                 cache[cacheKey] = frame
             }
             if !w.connection.enqueue(frame) { dropped.append(id) }
@@ -160,12 +188,17 @@ struct ServerState: Sendable {
 /// Watch event lines: compact JSON `{"type":..,"object":..}` + `\n`.
 enum WatchFrames {
     static func event(_ type: String, _ object: JSONValue) -> Data {
+        event(type, json: JSONWire.bytes(object))
+    }
+
+    /// The frame around an object already encoded.
+    static func event(_ type: String, json object: [UInt8]) -> Data {
         var out = [UInt8]()
-        out.reserveCapacity(2048)
-        out.append(contentsOf: Array(#"{"type":"#.utf8))
+        out.reserveCapacity(object.count + 32)
+        out.append(contentsOf: #"{"type":"#.utf8)
         JSONWire.writeString(type, into: &out)
-        out.append(contentsOf: Array(#","object":"#.utf8))
-        JSONWire.write(object, into: &out)
+        out.append(contentsOf: #","object":"#.utf8)
+        out.append(contentsOf: object)
         out.append(UInt8(ascii: "}"))
         out.append(UInt8(ascii: "\n"))
         return Data(out)

@@ -131,8 +131,8 @@ public enum FieldTypes {
     }
 
     /// The root type of a custom resource: its schema, with standard object metadata.
-    public static func custom(_ schema: StructuralSchema) -> FieldType {
-        guard case .object(var fields, let rest) = fromSchema(schema.root) else { return obj(["metadata": objectMeta]) }
+    static func custom(_ schema: JSONValue) -> FieldType {
+        guard case .object(var fields, let rest) = fromSchema(schema) else { return obj(["metadata": objectMeta]) }
         fields["metadata"] = objectMeta
         return .object(fields: fields, rest: rest)
     }

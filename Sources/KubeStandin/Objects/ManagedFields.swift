@@ -102,7 +102,7 @@ public enum ManagedFields {
 
     /// The root field type of `object`: from `schema` for custom resources, else the built-in table.
     static func rootType(of object: JSONValue, schema: StructuralSchema?) -> FieldType {
-        if let schema { return FieldTypes.custom(schema) }
+        if let schema { return schema.fieldType }
         return FieldTypes.builtin(apiVersion: object["apiVersion"]?.stringValue ?? "", kind: object["kind"]?.stringValue ?? "")
     }
 

@@ -11,9 +11,13 @@ import KubeModel
 /// nodes keep their own apiVersion/kind/metadata like the root.
 public struct StructuralSchema: Sendable {
     public let root: JSONValue
+    /// The root field type server-side apply and managed fields use, derived once per schema
+    /// (every write of a custom resource needs it).
+    public let fieldType: FieldType
 
     public init(openAPIV3Schema: JSONValue) {
         root = openAPIV3Schema
+        fieldType = FieldTypes.custom(root)
     }
 
     /// Root fields every object keeps whatever the schema says.
