@@ -21,10 +21,14 @@ public struct ClientClusterWriter: ClusterWriter {
 
     public init(client: KubeClient) { self.client = client }
 
-    public func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String) throws -> JSONValue {
+    public func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String, readBack: Bool) throws -> JSONValue? {
         let name = object[path: ["metadata", "name"]]?.stringValue ?? ""
-        return try client.patch(resource, namespace: namespace, name: name, patch: .apply(object),
-                                options: WriteOptions(fieldManager: Self.fieldManager, force: true))
+        let options = WriteOptions(fieldManager: Self.fieldManager, force: true)
+        guard readBack else {
+            try client.patchIgnoringResult(resource, namespace: namespace, name: name, patch: .apply(object), options: options)
+            return nil
+        }
+        return try client.patch(resource, namespace: namespace, name: name, patch: .apply(object), options: options)
     }
 
     public func delete(resource: ResourceDescriptor, namespace: String, name: String, uid: String) throws -> Bool {

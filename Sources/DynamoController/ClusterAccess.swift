@@ -13,8 +13,9 @@ public protocol ClusterState: Sendable {
 
 /// What the reconciler writes. Every write is a single API request.
 public protocol ClusterWriter: Sendable {
-    /// Server-side apply with field manager `dynamo-operator` and `force=true`; returns the live object.
-    func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String) throws -> JSONValue
+    /// Server-side apply with field manager `dynamo-operator` and `force=true`; returns the live
+    /// object when `readBack` is set, else nil (the answer's body is then not parsed).
+    func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String, readBack: Bool) throws -> JSONValue?
     /// Deletes one child, only if its uid still matches (a precondition, so a recreated
     /// object of the same name is never removed by mistake). Returns false when the object was
     /// already gone or replaced (not an error: the goal is reached).

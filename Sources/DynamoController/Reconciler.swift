@@ -118,9 +118,11 @@ public final class DynamoReconciler: Sendable {
                     }
                     ownerConfirmed = true
                 }
-                let result = try writer.apply(child.object, resource: child.kind.resource, namespace: namespace)
+                // Only a Deployment's answer is read: status judges its new generation.
+                let result = try writer.apply(child.object, resource: child.kind.resource, namespace: namespace,
+                                              readBack: child.kind == .deployment)
                 outcome.applied.append(id)
-                if child.kind == .deployment, let applied = try? result.decode(as: Deployment.self) {
+                if let result, let applied = try? result.decode(as: Deployment.self) {
                     // The cache has not seen this write yet; status must judge the new generation.
                     liveDeployments[component] = applied
                 }

@@ -4,6 +4,7 @@ import Testing
 import KubeClient
 import KubeModel
 import DynamoAPI
+import KubeStandin
 @testable import DynamoController
 
 /// A loopback URL nothing listens on: connecting is refused at once.
@@ -46,10 +47,28 @@ func apiError(_ code: Int, _ reason: String, details: APIStatus.Details? = nil) 
         #expect(patch["metadata"] == nil)
     }
 
+    @Test func applyReadsTheAnswerBackOnlyWhenAsked() throws {
+        let server = StandinServer(backend: APIServer())
+        let url = try server.start()
+        defer { server.stop() }
+        let writer = ClientClusterWriter(client: KubeClient(config: ClusterConfig(server: url.absoluteString)))
+        let service: JSONValue = ["apiVersion": "v1", "kind": "Service", "metadata": ["name": "web"],
+                                  "spec": ["ports": [["name": "http", "port": 80]]]]
+        #expect(try writer.apply(service, resource: .services, namespace: "default", readBack: false) == nil)
+        let live = try #require(try writer.apply(service, resource: .services, namespace: "default", readBack: true))
+        #expect(live[path: ["metadata", "uid"]]?.stringValue?.isEmpty == false, "the live object, with server-set fields")
+        // An answer that is not read still reports a rejection.
+        var invalid = service
+        invalid[path: ["spec", "ports"]] = [["name": "http", "port": 0]]
+        #expect(throws: KubeError.self) { _ = try writer.apply(invalid, resource: .services, namespace: "default", readBack: false) }
+    }
+
     @Test func transportFailuresPropagateFromEveryWrite() {
         let writer = ClientClusterWriter(client: KubeClient(config: ClusterConfig(server: closedPortURL)))
         #expect(throws: KubeError.self) { _ = try writer.delete(resource: .deployments, namespace: "ns", name: "x", uid: "u") }
-        #expect(throws: KubeError.self) { _ = try writer.apply(["metadata": ["name": "x"]], resource: .deployments, namespace: "ns") }
+        for readBack in [true, false] {
+            #expect(throws: KubeError.self) { _ = try writer.apply(["metadata": ["name": "x"]], resource: .deployments, namespace: "ns", readBack: readBack) }
+        }
         #expect(throws: KubeError.self) { try writer.writeStatus(DynamoDeploymentStatus(), of: dd("llm")) }
     }
 }

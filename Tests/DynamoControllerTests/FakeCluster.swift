@@ -85,7 +85,7 @@ final class FakeCluster: ClusterState, ClusterWriter, EventSink, @unchecked Send
 
     // MARK: ClusterWriter
 
-    func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String) throws -> JSONValue {
+    func apply(_ object: JSONValue, resource: ResourceDescriptor, namespace: String, readBack: Bool) throws -> JSONValue? {
         store.withLock { s in
             let name = object[path: ["metadata", "name"]]!.stringValue!
             let id = "\(resource.kind)/\(namespace)/\(name)"
