@@ -74,8 +74,13 @@ final class ChildProcess: @unchecked Sendable {
     }
 
     /// CPU seconds (user + system) the process has used so far, from /proc (Linux).
-    func cpuSeconds() -> Double? {
-        guard let text = ProcFile.read("/proc/\(pid)/stat"),
+    func cpuSeconds() -> Double? { ProcFile.cpuSeconds(pid: pid) }
+}
+
+extension ProcFile {
+    /// CPU seconds (user + system) process `pid` has used so far (Linux).
+    static func cpuSeconds(pid: pid_t) -> Double? {
+        guard let text = read("/proc/\(pid)/stat"),
               let close = text.lastIndex(of: ")") else { return nil }
         // Fields after "(comm)": state is field 3, utime 14, stime 15.
         let fields = text[text.index(after: close)...].split(separator: " ")

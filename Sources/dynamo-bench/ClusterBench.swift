@@ -41,6 +41,16 @@ struct ClusterResult: Codable {
     var operatorCPUSeconds: Double?
     var serverCPUSeconds: Double?
     var lowerBoundServerCPUSeconds: Double?
+    /// CPU seconds the bench itself (the lower bound's client) spent issuing those writes.
+    var lowerBoundClientCPUSeconds: Double?
+    /// CPU spent converging (operator + server) over CPU spent on the lower bound (client +
+    /// server): where both runs keep every core busy, the time ratio follows this one.
+    var cpuRatio: Double?
+
+    static func cpuRatio(operator o: Double?, server s: Double?, client c: Double?, lowerBoundServer l: Double?) -> Double? {
+        guard let o, let s, let c, let l, c + l > 0 else { return nil }
+        return (o + s) / (c + l)
+    }
 }
 
 /// Runs the real operator binary against the stand-in executable (or a cluster) for one N.
@@ -185,9 +195,11 @@ struct ClusterBench {
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
         let serverCPUBeforeLower = standin?.cpuSeconds()
+        let clientCPUBeforeLower = ProcFile.cpuSeconds(pid: getpid())
         let lower = try lowerBound(client, n: n)
         let lowerServerCPU = standin?.cpuSeconds().flatMap { now in serverCPUBeforeLower.map { now - $0 } }
-        log("N=\(n): lower bound \(format(lower)) s (server CPU \(format(lowerServerCPU ?? 0)) s)")
+        let lowerClientCPU = ProcFile.cpuSeconds(pid: getpid()).flatMap { now in clientCPUBeforeLower.map { now - $0 } }
+        log("N=\(n): lower bound \(format(lower)) s (CPU: server \(format(lowerServerCPU ?? 0)) s, client \(format(lowerClientCPU ?? 0)) s)")
 
         return ClusterResult(
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
@@ -199,7 +211,9 @@ struct ClusterBench {
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
             reactionTrials: latencies.count,
             reconcilesPerGraph: reconciles.map { Double($0) / Double(n) },
-            operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU)
+            operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU,
+            lowerBoundClientCPUSeconds: lowerClientCPU,
+            cpuRatio: ClusterResult.cpuRatio(operator: operatorCPU, server: serverCPU, client: lowerClientCPU, lowerBoundServer: lowerServerCPU))
     }
 
     /// The sum of the operator's `controller_runtime_reconcile_total` over its result labels.
