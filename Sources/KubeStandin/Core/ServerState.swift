@@ -50,7 +50,8 @@ struct ServerState: Sendable {
     /// Stores `object` (create or update), bumping the RV; returns the stored form.
     @discardableResult
     mutating func commit(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue) -> JSONValue {
-        commit(info, ns, name, object, encoded: false).object
+        var json: [UInt8]?
+        return commit(info, ns, name, object, json: &json)
     }
 
     /// The stored form of a committed object and its JSON, encoded once for the writer's answer
@@ -60,14 +61,16 @@ struct ServerState: Sendable {
         var json: [UInt8]
     }
 
-    /// `commit`, also returning the stored form's JSON.
+    /// `commit`, also returning the stored form's JSON (the watchers' when one needed it).
     mutating func commitEncoded(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue) -> Committed {
-        let c = commit(info, ns, name, object, encoded: true)
-        return Committed(object: c.object, json: c.json ?? JSONWire.bytes(c.object))
+        var json: [UInt8]?
+        let stored = commit(info, ns, name, object, json: &json)
+        return Committed(object: stored, json: json ?? JSONWire.bytes(stored))
     }
 
+    /// `json` is left holding the stored form's JSON if a watcher needed it encoded.
     private mutating func commit(_ info: ResourceInfo, _ ns: String, _ name: String, _ object: JSONValue,
-                                 encoded: Bool) -> (object: JSONValue, json: [UInt8]?) {
+                                 json: inout [UInt8]?) -> JSONValue {
         rv += 1
         var obj = object
         obj[path: ["metadata", "resourceVersion"]] = .string(String(rv))
@@ -80,9 +83,8 @@ struct ServerState: Sendable {
         }
         let event = ChangeEvent(rv: rv, groupResource: gr, namespace: ns, kind: old == nil ? .added : .modified, object: obj, old: old?.object)
         history.append(event)
-        var json: [UInt8]? = encoded ? JSONWire.bytes(obj) : nil
         publish(event, json: &json)
-        return (obj, json)
+        return obj
     }
 
     /// Removes an object, bumping the RV; returns it as deleted (at the deletion's RV).
@@ -144,7 +146,8 @@ struct ServerState: Sendable {
     }
 
     /// Queues `e`'s frame on every watcher that sees it. `json` is the stored object's JSON:
-    /// used when given, and filled in when a watcher of the stored apiVersion needed it.
+    /// used when given, and filled in when a watcher of the stored apiVersion needed it (a watcher
+    /// of another version gets the object under its own apiVersion).
     private mutating func publish(_ e: ChangeEvent, json: inout [UInt8]?) {
         guard let ws = watchers[e.groupResource], !ws.isEmpty else { return }
         let storedVersion = e.object["apiVersion"]?.stringValue
@@ -157,13 +160,15 @@ struct ServerState: Sendable {
             let frame: Data
             if let f = cache[cacheKey] {
                 frame = f
-            } else if w.apiVersion == storedVersion {
-                let object = json ?? JSONWire.bytes(e.object)
-                json = object
-                frame = WatchFrames.event(type.rawValue, json: object)
-                cache[cacheKey] = frame
             } else {
-                frame = WatchFrames.event(type.rawValue, json: JSONWire.bytes(ServerState.withVersion(e.object, w.apiVersion)))
+                let object: [UInt8]
+                if w.apiVersion == storedVersion {
+                    object = json ?? JSONWire.bytes(e.object)
+                    json = object
+                } else {
+                    object = JSONWire.bytes(ServerState.withVersion(e.object, w.apiVersion))
+                }
+                frame = WatchFrames.event(type.rawValue, json: object)
                 cache[cacheKey] = frame
             }
             if !w.connection.enqueue(frame) { dropped.append(id) }
