@@ -118,12 +118,12 @@ public final class DynamoReconciler: Sendable {
                     }
                     ownerConfirmed = true
                 }
-                // Only a Deployment's answer is read: status judges its new generation.
+                // Only a Deployment's answer is read: the cache has not seen this write yet, and
+                // status must judge the new generation.
                 let result = try writer.apply(child.object, resource: child.kind.resource, namespace: namespace,
                                               readBack: child.kind == .deployment)
                 outcome.applied.append(id)
                 if let result, let applied = try? result.decode(as: Deployment.self) {
-                    // The cache has not seen this write yet; status must judge the new generation.
                     liveDeployments[component] = applied
                 }
                 if let existing {
