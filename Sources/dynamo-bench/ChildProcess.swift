@@ -77,18 +77,6 @@ final class ChildProcess: @unchecked Sendable {
     func cpuSeconds() -> Double? { ProcFile.cpuSeconds(pid: pid) }
 }
 
-extension ProcFile {
-    /// CPU seconds (user + system) process `pid` has used so far (Linux).
-    static func cpuSeconds(pid: pid_t) -> Double? {
-        guard let text = read("/proc/\(pid)/stat"),
-              let close = text.lastIndex(of: ")") else { return nil }
-        // Fields after "(comm)": state is field 3, utime 14, stime 15.
-        let fields = text[text.index(after: close)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
-    }
-}
-
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
@@ -127,5 +115,15 @@ enum ProcFile {
             out.append(contentsOf: chunk[0..<n])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// CPU seconds (user + system) process `pid` has used so far (Linux).
+    static func cpuSeconds(pid: pid_t) -> Double? {
+        guard let text = read("/proc/\(pid)/stat"),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 }
