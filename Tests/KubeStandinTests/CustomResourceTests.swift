@@ -93,6 +93,36 @@ import Testing
         #expect(server.requestCounts()["update widgets.example.com/status"] == 1)
     }
 
+    /// apiextensions-apiserver checks a status write against the schema's `status` alone: a spec
+    /// a later, stricter CRD would reject does not block the controller's status writes.
+    @Test func statusWritesAreCheckedAgainstTheStatusSchemaOnly() throws {
+        let server = Self.serverWithCRD()
+        #expect(server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2])).status == 201)
+        let crdPath = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com"
+        var crd = try #require(server.call("GET", crdPath).json)
+        let minimum = ["spec", "versions"]
+        var versions = try #require(crd[path: minimum]?.arrayValue)
+        versions[0][path: ["schema", "openAPIV3Schema", "properties", "spec", "properties", "size", "minimum"]] = 5
+        crd[path: minimum] = .array(versions)
+        #expect(server.call("PUT", crdPath, body: crd).status == 200)
+
+        let merge = "application/merge-patch+json"
+        let ok = server.call("PATCH", Self.widgets + "/w/status", body: ["status": ["ready": true, "extra": 1]], contentType: merge)
+        #expect(ok.status == 200)
+        #expect(ok.json?[path: ["status", "ready"]] == true)
+        #expect(ok.json?[path: ["status", "extra"]] == nil)
+        #expect(ok.json?[path: ["spec", "size"]] == 2)
+
+        let bad = server.call("PATCH", Self.widgets + "/w/status", body: ["status": ["ready": "yes"]], contentType: merge)
+        #expect(bad.status == 422)
+        let fields = bad.json?[path: ["details", "causes"]]?.arrayValue?.compactMap { $0["field"]?.stringValue } ?? []
+        #expect(fields == ["status.ready"])
+
+        let spec = server.call("PATCH", Self.widgets + "/w", body: ["spec": ["color": "blue"]], contentType: merge)
+        #expect(spec.status == 422)
+        #expect(spec.message?.contains("spec.size") == true)
+    }
+
     @Test func generationOfCustomResourcesTracksSpecOnly() throws {
         let server = Self.serverWithCRD()
         _ = server.call("POST", Self.widgets, body: Self.widget("w", ["size": 2]))

@@ -211,7 +211,7 @@ extension APIServer {
         obj[path: ["metadata", "resourceVersion"]] = .string(oldRV)
         obj["kind"] = .string(info.kind)
         obj["apiVersion"] = .string(t.apiVersion)
-        if t.subresource != "status" { applyDefaults(&obj, t) } else if let sc = schema(t) { sc.prune(&obj) }
+        if t.subresource != "status" { applyDefaults(&obj, t) } else if let sc = schema(t) { sc.pruneStatus(&obj) }
         if info.hasGeneration, Self.specPart(obj, info) != Self.specPart(old, info) {
             obj[path: ["metadata", "generation"]] = .int((old[path: ["metadata", "generation"]]?.intValue ?? 0) + 1)
         }
@@ -371,7 +371,7 @@ extension APIServer {
     func validate(_ obj: JSONValue, _ t: Target, operation: WriteOperation, old: JSONValue?) -> [FieldError] {
         if t.info.isCustom {
             var errors = CustomResourceMetadata.validate(obj, namespaced: t.info.namespaced)
-            if let sc = schema(t) { errors += sc.validate(obj) }
+            if let sc = schema(t) { errors += t.subresource == "status" ? sc.validateStatus(obj) : sc.validate(obj) }
             return errors
         }
         return BuiltinValidation.validate(obj, resource: t.info.descriptor(t.version), operation: operation, old: old)

@@ -31,6 +31,15 @@ public struct StructuralSchema: Sendable {
         object = Self.pruned(object, schema: root, isRoot: true, path: "", unknown: &report)
     }
 
+    /// `prune` for a write to the status subresource, where everything but `.status` is the stored
+    /// object's (pruned when it was written): only `.status` is pruned, and every other subtree
+    /// keeps its storage, so later comparisons with the stored object stay identity checks.
+    public func pruneStatus(_ object: inout JSONValue) {
+        guard let status = object["status"] else { return }
+        var report: [String]? = nil
+        object["status"] = Self.pruned(["status": status], schema: root, isRoot: true, path: "", unknown: &report)["status"]
+    }
+
     /// Dotted paths (`spec.foo`, `spec.items[0].bar`) of the fields `prune` would drop because the
     /// schema does not declare them, plus `metadata.x` for fields `metav1.ObjectMeta` lacks (which
     /// strict decoding reports), sorted. Nulls pruning drops from declared fields are not unknown.

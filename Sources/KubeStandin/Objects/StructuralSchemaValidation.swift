@@ -28,6 +28,17 @@ extension StructuralSchema {
         return errs
     }
 
+    /// What a write to the status subresource is checked against: `.status` alone, against the
+    /// schema's `status` property, with paths under `status` — apiextensions-apiserver's
+    /// `ValidateStatusUpdate` uses a status-only validator, so a stored spec the CRD's current
+    /// schema would reject does not block status writes.
+    public func validateStatus(_ object: JSONValue) -> [FieldError] {
+        guard let status = object["status"], let schema = root["properties"]?["status"] else { return [] }
+        var errs: [FieldError] = []
+        Self.check(status, schema: schema, path: "status", errs: &errs)
+        return errs
+    }
+
     static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
     /// How kube-openapi spells a path inside a message: the root is `body`.
