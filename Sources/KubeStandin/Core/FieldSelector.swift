@@ -21,12 +21,12 @@ struct FieldSelector: Sendable, Equatable {
 
     init(parsing text: String) throws(ParseError) {
         for raw in text.split(separator: ",", omittingEmptySubsequences: true) {
-            let part = raw.trimmingCharacters(in: .whitespaces)
+            let part = raw.trimmingWhitespace
             var parsed: Requirement?
             for (op, equal) in [("!=", false), ("==", true), ("=", true)] {
                 if let r = part.range(of: op) {
-                    parsed = Requirement(field: part[..<r.lowerBound].trimmingCharacters(in: .whitespaces),
-                                         value: part[r.upperBound...].trimmingCharacters(in: .whitespaces), equal: equal)
+                    parsed = Requirement(field: part[..<r.lowerBound].trimmingWhitespace,
+                                         value: part[r.upperBound...].trimmingWhitespace, equal: equal)
                     break
                 }
             }

@@ -23,7 +23,7 @@ struct LabelSelector: Sendable, Equatable {
     init(parsing text: String) throws(ParseError) {
         var reqs: [Requirement] = []
         for raw in LabelSelector.splitTopLevel(text) {
-            let part = raw.trimmingCharacters(in: .whitespaces)
+            let part = raw.trimmingWhitespace
             if part.isEmpty { continue }
             reqs.append(try LabelSelector.parseRequirement(part))
         }
@@ -57,14 +57,14 @@ struct LabelSelector: Sendable, Equatable {
     private static func parseRequirement(_ part: String) throws(ParseError) -> Requirement {
         func bad() -> ParseError { ParseError(message: "unable to parse requirement: found '\(part)', expected: valid label selector") }
         if part.hasPrefix("!") {
-            let key = part.dropFirst().trimmingCharacters(in: .whitespaces)
+            let key = part.dropFirst().trimmingWhitespace
             guard validKey(key) else { throw bad() }
             return .doesNotExist(key)
         }
         for (op, make) in [("!=", Requirement.notEquals), ("==", Requirement.equals), ("=", Requirement.equals)] {
             if let r = part.range(of: op) {
-                let key = part[..<r.lowerBound].trimmingCharacters(in: .whitespaces)
-                let value = part[r.upperBound...].trimmingCharacters(in: .whitespaces)
+                let key = part[..<r.lowerBound].trimmingWhitespace
+                let value = part[r.upperBound...].trimmingWhitespace
                 guard validKey(key), validValue(value) else { throw bad() }
                 return make(key, value)
             }
@@ -72,11 +72,11 @@ struct LabelSelector: Sendable, Equatable {
         let words = part.split(separator: " ", maxSplits: 1).map(String.init)
         if words.count == 2 {
             let key = words[0]
-            let rest = words[1].trimmingCharacters(in: .whitespaces)
+            let rest = words[1].trimmingWhitespace
             for (op, isIn) in [("notin", false), ("in", true)] where rest.hasPrefix(op) {
-                let list = rest.dropFirst(op.count).trimmingCharacters(in: .whitespaces)
+                let list = rest.dropFirst(op.count).trimmingWhitespace
                 guard list.hasPrefix("("), list.hasSuffix(")"), validKey(key) else { throw bad() }
-                let values = list.dropFirst().dropLast().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                let values = list.dropFirst().dropLast().split(separator: ",").map { $0.trimmingWhitespace }
                 guard !values.isEmpty, values.allSatisfy(validValue) else { throw bad() }
                 return isIn ? .isIn(key, Set(values)) : .notIn(key, Set(values))
             }

@@ -24,7 +24,7 @@ struct PrinterJSONPath: Sendable, Equatable {
 
     /// Parses `.a.b[0]`, also wrapped in braces (`{.a.b}`) as kubectl accepts it.
     init?(_ text: String) {
-        var s = Substring(text.trimmingCharacters(in: .whitespaces))
+        var s = Substring(text.trimmingWhitespace)
         if s.hasPrefix("{"), s.hasSuffix("}") { s = s.dropFirst().dropLast() }
         if s.hasPrefix("$") { s = s.dropFirst() }
         guard let steps = Self.parseSteps(&s, inFilter: false), s.isEmpty, !steps.isEmpty else { return nil }

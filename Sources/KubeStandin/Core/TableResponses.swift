@@ -25,7 +25,7 @@ enum TableOutput {
     static func requestedVersion(_ request: StandinRequest) -> String? {
         guard let accept = request.headers["accept"], !accept.isEmpty else { return nil }
         for clause in accept.split(separator: ",") {
-            let parts = clause.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            let parts = clause.split(separator: ";").map { $0.trimmingWhitespace }
             guard let media = parts.first?.lowercased() else { continue }
             var params: [String: String] = [:]
             for p in parts.dropFirst() {

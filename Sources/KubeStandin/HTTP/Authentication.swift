@@ -25,7 +25,7 @@ struct Authenticator: Sendable {
         guard let authorization else { return .unauthorized }
         let parts = authorization.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer" else { return .unauthorized }
-        let token = parts[1].trimmingCharacters(in: .whitespaces)
+        let token = parts[1].trimmingWhitespace
         guard let user = tokens[token] else { return .unauthorized }
         return .user(user)
     }

@@ -150,7 +150,7 @@ public enum BuiltinValidation {
             for msg in NameValidation.dns1123Label(name) { errs.append(FieldError(.invalid, field: field + ".name", value: .string(name), detail: msg)) }
             if !names.insert(name).inserted { errs.append(FieldError(.duplicate, field: field + ".name", value: .string(name))) }
         }
-        if (c["image"]?.stringValue ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+        if (c["image"]?.stringValue ?? "").trimmingWhitespace.isEmpty {
             errs.append(FieldError(.required, field: field + ".image"))
         }
         for (i, p) in (c["ports"]?.arrayValue ?? []).enumerated() {
