@@ -112,7 +112,7 @@ public final class OperatorRuntime: Sendable {
         { key in
             var log = logger
             log[metadataKey: "key"] = "\(key)"
-            log[metadataKey: "reconcileID"] = "\(UUID().uuidString.lowercased())"
+            log[metadataKey: "reconcileID"] = "\(RandomUID.make())"
             do {
                 let outcome = try reconciler.reconcile(key)
                 var meta: Logger.Metadata = ["writes": "\(outcome.writes)"]

@@ -99,7 +99,7 @@ public final class LeaderElector: Sendable {
 
     /// `hostname_uuid`, client-go's recommended identity: unique per process even on one host.
     public static func defaultIdentity() -> String {
-        "\(ProcessInfo.processInfo.hostName)_\(UUID().uuidString.lowercased())"
+        "\(ProcessInfo.processInfo.hostName)_\(RandomUID.make())"
     }
 
     public init(namespace: String, name: String, identity: String = LeaderElector.defaultIdentity(), store: LeaseStore,

@@ -89,7 +89,7 @@ extension APIServer {
         var meta = obj["metadata"]?.objectValue ?? [:]
         meta["name"] = .string(name)
         if info.namespaced { meta["namespace"] = .string(ns) } else { meta["namespace"] = nil }
-        meta["uid"] = .string(UUID().uuidString.lowercased())
+        meta["uid"] = .string(RandomUID.make())
         meta["creationTimestamp"] = .string(time)
         for k in ["resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"] { meta[k] = nil }
         meta["generation"] = info.hasGeneration ? .int(1) : nil

@@ -53,7 +53,7 @@ public final class APIServer: StandinBackend, Sendable {
         for ns in options.initialNamespaces {
             let obj: JSONValue = [
                 "kind": "Namespace", "apiVersion": "v1",
-                "metadata": ["name": .string(ns), "uid": .string(UUID().uuidString.lowercased()), "creationTimestamp": .string(time),
+                "metadata": ["name": .string(ns), "uid": .string(RandomUID.make()), "creationTimestamp": .string(time),
                              "labels": ["kubernetes.io/metadata.name": .string(ns)]],
                 "spec": ["finalizers": ["kubernetes"]], "status": ["phase": "Active"],
             ]
