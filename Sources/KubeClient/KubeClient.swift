@@ -158,6 +158,13 @@ public final class KubeClient: Sendable {
         try call("POST", r.collectionPath(namespace: namespace), query: options.query, body: try body.data(), contentType: "application/json")
     }
 
+    /// As `create`, for a caller that does not read the object the server returns (an Event):
+    /// a non-2xx answer still throws its Status, but a success's body is not parsed.
+    public func createIgnoringResult(_ r: ResourceDescriptor, namespace: String?, body: JSONValue, options: WriteOptions = .init()) throws {
+        _ = try call("POST", r.collectionPath(namespace: namespace), query: options.query, body: try body.data(),
+                     contentType: "application/json", parse: false)
+    }
+
     public func replace(_ r: ResourceDescriptor, namespace: String?, name: String, body: JSONValue, subresource: String? = nil, options: WriteOptions = .init()) throws -> JSONValue {
         try call("PUT", r.objectPath(namespace: namespace, name: name, subresource: subresource), query: options.query, body: try body.data(), contentType: "application/json")
     }

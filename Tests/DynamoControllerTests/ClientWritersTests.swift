@@ -101,6 +101,27 @@ func apiError(_ code: Int, _ reason: String, details: APIStatus.Details? = nil) 
         }
     }
 
+    @Test func eventsAndSeriesUpdatesLandAndRefusalsThrow() throws {
+        let server = StandinServer(backend: APIServer())
+        let url = try server.start()
+        defer { server.stop() }
+        let client = KubeClient(config: ClusterConfig(server: url.absoluteString))
+        let writer = APIEventWriter(client: client)
+        let ref = ObjectReference(apiVersion: DynamoDeployment.apiVersion, kind: DynamoDeployment.kind, namespace: "default", name: "llm", uid: "u1")
+        let event = Event(metadata: ObjectMeta(name: "llm.1", namespace: "default"), eventTime: "2026-01-01T00:00:00.000000Z",
+                          reportingController: "nvidia.com/dynamo-operator", reportingInstance: "pod-a", action: "Reconcile",
+                          reason: "Created", note: "created Deployment llm-a", type: "Normal", regarding: ref)
+        try writer.create(event)
+        try writer.updateSeries(namespace: "default", name: "llm.1", series: Event.Series(count: 2, lastObservedTime: "2026-01-01T00:00:01.000000Z"))
+        let live = try client.get(.events, namespace: "default", name: "llm.1")
+        #expect(live["note"] == "created Deployment llm-a")
+        #expect(live[path: ["series", "count"]] == 2)
+        #expect(throws: KubeError.self) { try writer.create(event) }  // the name is taken
+        #expect(throws: KubeError.self) {
+            try writer.updateSeries(namespace: "default", name: "missing", series: Event.Series(count: 2, lastObservedTime: "2026-01-01T00:00:01.000000Z"))
+        }
+    }
+
     @Test func seriesUpdatesPatchOnlyTheSeries() throws {
         let patch = try APIEventWriter.seriesPatch(Event.Series(count: 3, lastObservedTime: "2026-01-01T00:00:00.000000Z"))
         #expect(patch == ["series": ["count": 3, "lastObservedTime": "2026-01-01T00:00:00.000000Z"]])

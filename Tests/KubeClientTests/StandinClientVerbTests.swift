@@ -72,6 +72,11 @@ import KubeStandin
         #expect(throws: KubeError.self) {
             try c.patchIgnoringResult(.deployments, namespace: "default", name: "missing", patch: .merge(["spec": ["replicas": 5]]))
         }
+        try c.createIgnoringResult(.configMaps, namespace: "default", body: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "cm"]])
+        #expect(try c.get(.configMaps, namespace: "default", name: "cm")[path: ["metadata", "name"]] == "cm")
+        #expect(throws: KubeError.self) {
+            try c.createIgnoringResult(.configMaps, namespace: "default", body: ["apiVersion": "v1", "kind": "ConfigMap", "metadata": ["name": "cm"]])
+        }
     }
 
     @Test func serverSideApplyForceAndConflicts() throws {
