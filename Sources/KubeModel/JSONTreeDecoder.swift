@@ -39,7 +39,34 @@ struct JSONTreeDecoder: Decoder {
     /// Decodes `T` from `node`: a `JSONValue` is the node itself (and needs no path link).
     static func decode<T: Decodable>(_ type: T.Type, from node: JSONValue, at: @autoclosure () -> CodingPathNode) throws -> T {
         if T.self == JSONValue.self { return node as! T }
+        // Labels, annotations, env maps and string lists are in every object: built straight from
+        // the tree they skip the generic keyed/unkeyed containers (and their metadata lookups),
+        // which cost most of a decode. Anything else, or a mistyped member, takes the generic path,
+        // so errors are the same.
+        if T.self == [String: String].self, let map = stringMap(node) { return unsafeBitCast(map, to: T.self) }
+        if T.self == [String].self, let list = stringList(node) { return unsafeBitCast(list, to: T.self) }
         return try T(from: JSONTreeDecoder(node, at: at()))
+    }
+
+    static func stringMap(_ node: JSONValue) -> [String: String]? {
+        guard case .object(let object) = node else { return nil }
+        var map = [String: String](minimumCapacity: object.count)
+        for (key, value) in object {
+            guard case .string(let s) = value else { return nil }
+            map[key] = s
+        }
+        return map
+    }
+
+    static func stringList(_ node: JSONValue) -> [String]? {
+        guard case .array(let array) = node else { return nil }
+        var list = [String]()
+        list.reserveCapacity(array.count)
+        for value in array {
+            guard case .string(let s) = value else { return nil }
+            list.append(s)
+        }
+        return list
     }
 
     // MARK: - Scalars

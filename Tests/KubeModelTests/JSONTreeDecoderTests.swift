@@ -11,6 +11,7 @@ import Testing
         var on: Bool
         var tags: [String]
         var nested: [String: Int]
+        var labels: [String: String]
         var optional: Int?
         var absent: String?
         var raw: JSONValue
@@ -18,7 +19,7 @@ import Testing
     }
 
     static let text = """
-        {"name":"web","count":3,"ratio":0.5,"on":true,"tags":["a","b"],"nested":{"x":1},"optional":null,
+        {"name":"web","count":3,"ratio":0.5,"on":true,"tags":["a","b"],"nested":{"x":1},"labels":{"app":"web","tier":""},"optional":null,
          "raw":{"k":[1,2.5,"s",null,{"z":false}]},"small":200}
         """
 
@@ -71,6 +72,7 @@ import Testing
         // Optional fields (looked up once) and array elements name their place too.
         for (path, value, expected) in [(["optional"], JSONValue.string("x"), ["optional"]),
                                         (["tags"], ["a", 5], ["tags", "Index 1"]),
+                                        (["labels"], ["app": "web", "n": 5], ["labels", "n"]),
                                         (["small"], .int(-1), ["small"])] {
             var wrong = try JSONValue(data: Data(Self.text.utf8))
             wrong[path: path] = value
