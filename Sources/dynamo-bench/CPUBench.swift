@@ -7,8 +7,8 @@ import KubeModel
 import DynamoAPI
 import DynamoController
 
-/// Pure-CPU figures, in process: what one reconcile of a converged graph computes, and how fast
-/// watch bodies decode.
+/// Pure-CPU figures, in process: what one reconcile of a converged graph computes, how fast
+/// watch bodies decode, and what each kind of write costs the stand-in.
 struct CPUResult: Codable {
     struct DesiredRate: Codable {
         var components: Int
@@ -17,6 +17,8 @@ struct CPUResult: Codable {
     var desiredAndDiff: [DesiredRate]
     var watchEventBytes: Int
     var watchEventsPerSecond: Double
+    /// The stand-in core's CPU per write kind, in microseconds.
+    var standinWriteMicroseconds: [StandinWriteCosts.Cost]
 }
 
 enum CPUBench {
@@ -42,7 +44,9 @@ enum CPUBench {
         }
         let (bytes, eventsPerSecond) = try watchDecoding()
         log("watch decoding, \(bytes)-byte events: \(format(eventsPerSecond, 0)) events/s")
-        return CPUResult(desiredAndDiff: rates, watchEventBytes: bytes, watchEventsPerSecond: eventsPerSecond)
+        let writeCosts = try StandinWriteCosts.run()
+        return CPUResult(desiredAndDiff: rates, watchEventBytes: bytes, watchEventsPerSecond: eventsPerSecond,
+                         standinWriteMicroseconds: writeCosts)
     }
 
     /// Operations per CPU second of `body`, timed by this thread's CPU clock: on a shared

@@ -120,6 +120,7 @@ enum Report {
             out += "| pure CPU | rate |\n|---|---|\n"
             for d in cpu.desiredAndDiff { out += "| desired state + diff, \(d.components) components | \(format(d.opsPerSecond, 0)) graphs/s |\n" }
             out += "| watch decoding, \(cpu.watchEventBytes)-byte events | \(format(cpu.watchEventsPerSecond, 0)) events/s |\n"
+            for w in cpu.standinWriteMicroseconds { out += "| stand-in core CPU, \(w.write) | \(format(w.microseconds, 0)) µs |\n" }
         }
         return out
     }
