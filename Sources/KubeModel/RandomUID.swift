@@ -1,5 +1,3 @@
-import Foundation
-
 /// Random (version 4) UUIDs in the lowercase form Kubernetes uses for `metadata.uid`.
 ///
 /// Why not `UUID()`: on Linux, Foundation reads each one from a freshly opened `/dev/urandom`
