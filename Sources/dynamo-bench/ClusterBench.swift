@@ -155,8 +155,8 @@ struct ClusterBench {
         let peakAtConvergence = op.memory()
         let operatorCPU = op.cpuSeconds()
         let reconciles = try? Self.reconcileTotal(metricsPort: metricsPort)
-        let serverCPU = standin?.cpuSeconds().flatMap { now in serverCPUAtSpawn.map { now - $0 } }
-        let benchCPU = ProcFile.cpuSeconds(pid: getpid()).flatMap { now in benchCPUAtSpawn.map { now - $0 } }
+        let serverCPU = Self.cpuSpent(since: serverCPUAtSpawn, now: standin?.cpuSeconds())
+        let benchCPU = Self.cpuSpent(since: benchCPUAtSpawn, now: ProcFile.cpuSeconds(pid: getpid()))
         log("N=\(n): CPU to converge: operator \(format(operatorCPU ?? 0)) s, server \(format(serverCPU ?? 0)) s, bench \(format(benchCPU ?? 0)) s")
 
         var perGraph: [String: Double]?
@@ -202,8 +202,8 @@ struct ClusterBench {
         let serverCPUBeforeLower = standin?.cpuSeconds()
         let clientCPUBeforeLower = ProcFile.cpuSeconds(pid: getpid())
         let lower = try lowerBound(client, n: n)
-        let lowerServerCPU = standin?.cpuSeconds().flatMap { now in serverCPUBeforeLower.map { now - $0 } }
-        let lowerClientCPU = ProcFile.cpuSeconds(pid: getpid()).flatMap { now in clientCPUBeforeLower.map { now - $0 } }
+        let lowerServerCPU = Self.cpuSpent(since: serverCPUBeforeLower, now: standin?.cpuSeconds())
+        let lowerClientCPU = Self.cpuSpent(since: clientCPUBeforeLower, now: ProcFile.cpuSeconds(pid: getpid()))
         log("N=\(n): lower bound \(format(lower)) s (CPU: server \(format(lowerServerCPU ?? 0)) s, client \(format(lowerClientCPU ?? 0)) s)")
 
         return ClusterResult(
@@ -219,6 +219,13 @@ struct ClusterBench {
             operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU,
             benchCPUSecondsConverging: benchCPU, lowerBoundClientCPUSeconds: lowerClientCPU,
             cpuRatio: ClusterResult.cpuRatio(operator: operatorCPU, server: serverCPU, client: lowerClientCPU, lowerBoundServer: lowerServerCPU))
+    }
+
+    /// CPU seconds between two readings of a process's counter; nil when either is missing
+    /// (no stand-in, or /proc unreadable).
+    static func cpuSpent(since before: Double?, now: Double?) -> Double? {
+        guard let before, let now else { return nil }
+        return now - before
     }
 
     /// The sum of the operator's `controller_runtime_reconcile_total` over its result labels.
