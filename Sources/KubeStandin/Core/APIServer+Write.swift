@@ -15,13 +15,11 @@ extension APIServer {
     static let jsonMediaTypes = ["application/json", "application/yaml", "application/vnd.kubernetes.protobuf"]
     static let patchMediaTypes = ["application/json-patch+json", "application/merge-patch+json", "application/apply-patch+yaml"]
 
+    /// The media type without parameters, trimmed and lowercased (Go's `mime.ParseMediaType`).
     static func contentType(_ request: StandinRequest) -> String {
-        // On UTF-8 bytes: Character-level splitting and trimming cost a status write 7% of its CPU.
-        let raw = (request.headers["content-type"] ?? "").utf8
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        var media = raw.prefix { $0 != UInt8(ascii: ";") }.drop(while: isSpace)
-        while let last = media.last, isSpace(last) { media = media.dropLast() }
-        return String(decoding: media.lazy.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        let raw = request.headers["content-type"] ?? ""
+        let media = raw.utf8.firstIndex(of: UInt8(ascii: ";")).map { raw[..<$0] } ?? raw[...]
+        return media.trimmingWhitespace.lowercased()
     }
 
     /// The request body as a JSON object, or the 400 the real server answers.
