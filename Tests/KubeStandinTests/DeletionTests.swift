@@ -113,6 +113,93 @@ import Testing
         #expect(dep[path: ["metadata", "ownerReferences"]] == nil)
     }
 
+    /// An owner reference added to an object: the owner uid `uid` named `name`.
+    static func ownerReference(_ name: String, uid: String) -> JSONValue {
+        ["apiVersion": "apps/v1", "kind": "Deployment", "name": .string(name), "uid": .string(uid), "controller": false]
+    }
+
+    @Test func aDependentCreatedAfterItsOwnerIsGoneIsCollected() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        let other = try #require(server.call("POST", d, body: CoreFixtures.deployment("api")).json)
+        #expect(server.call("DELETE", d + "/web").status == 200)
+        scheduler.runAll()
+        // A controller with a stale cache creates children of the deleted owner.
+        #expect(server.call("POST", cm, body: Self.ownedConfigMap("late", owner: owner)).status == 201)
+        var shared = Self.ownedConfigMap("shared", owner: owner)
+        shared[path: ["metadata", "ownerReferences"]] = .array((shared[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [])
+            + [Self.ownerReference("api", uid: other[path: ["metadata", "uid"]]?.stringValue ?? "")])
+        #expect(server.call("POST", cm, body: shared).status == 201)
+        #expect(server.call("GET", cm + "/late").status == 200)
+        scheduler.runAll()
+        #expect(server.call("GET", cm + "/late").status == 404)
+        // The dependent another owner still holds stays, without the dangling reference.
+        let kept = try #require(server.call("GET", cm + "/shared").json)
+        #expect(kept[path: ["metadata", "ownerReferences"]]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["api"])
+    }
+
+    @Test func anOwnerReferenceAddedByAnUpdateIsCheckedToo() throws {
+        let (server, scheduler) = Self.manualServer()
+        _ = server.call("POST", cm, body: CoreFixtures.configMap("c"))
+        let patch: JSONValue = ["metadata": ["ownerReferences": [Self.ownerReference("never", uid: "0f1e2d3c-0000-4000-8000-000000000000")]]]
+        #expect(server.call("PATCH", cm + "/c", body: patch, contentType: "application/merge-patch+json").status == 200)
+        scheduler.runAll()
+        #expect(server.call("GET", cm + "/c").status == 404)
+    }
+
+    @Test func anOwnerInAnotherNamespaceOrUnderAnotherNameIsAbsent() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        let uid = owner[path: ["metadata", "uid"]]?.stringValue ?? ""
+        _ = server.call("POST", "/api/v1/namespaces", body: CoreFixtures.namespace("team"))
+        #expect(server.call("POST", "/api/v1/namespaces/team/configmaps", body: Self.ownedConfigMap("elsewhere", owner: owner)).status == 201)
+        var renamed = CoreFixtures.configMap("renamed")
+        renamed[path: ["metadata", "ownerReferences"]] = [Self.ownerReference("not-web", uid: uid)]
+        _ = server.call("POST", cm, body: renamed)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("same", owner: owner))
+        scheduler.runAll()
+        #expect(server.call("GET", "/api/v1/namespaces/team/configmaps/elsewhere").status == 404)
+        #expect(server.call("GET", cm + "/renamed").status == 404)
+        #expect(server.call("GET", cm + "/same").status == 200)
+        #expect(server.call("GET", d + "/web").status == 200)
+    }
+
+    @Test func aDependentCreatedDuringForegroundDeletionIsDeletedWithTheOthers() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        var held = Self.ownedConfigMap("held", owner: owner)
+        held[path: ["metadata", "finalizers"]] = ["example.com/hold"]
+        _ = server.call("POST", cm, body: held)
+        _ = server.call("DELETE", d + "/web", body: ["propagationPolicy": "Foreground"])
+        scheduler.runAll()
+        // The owner waits for `held`; a child created now goes too.
+        #expect(server.call("GET", d + "/web").status == 200)
+        #expect(server.call("POST", cm, body: Self.ownedConfigMap("late", owner: owner)).status == 201)
+        scheduler.runAll()
+        #expect(server.call("GET", cm + "/late").status == 404)
+        #expect(server.call("GET", d + "/web").status == 200)
+        _ = server.call("PATCH", cm + "/held", body: ["metadata": ["finalizers": .null]], contentType: "application/merge-patch+json")
+        scheduler.runAll()
+        #expect(server.call("GET", d + "/web").status == 404)
+    }
+
+    @Test func foregroundDeletionLeavesDependentsAnotherOwnerHolds() throws {
+        let (server, scheduler) = Self.manualServer()
+        let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
+        let other = try #require(server.call("POST", d, body: CoreFixtures.deployment("api")).json)
+        var shared = Self.ownedConfigMap("shared", owner: owner)
+        shared[path: ["metadata", "ownerReferences"]] = .array((shared[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [])
+            + [Self.ownerReference("api", uid: other[path: ["metadata", "uid"]]?.stringValue ?? "")])
+        _ = server.call("POST", cm, body: shared)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("only", owner: owner))
+        _ = server.call("DELETE", d + "/web", body: ["propagationPolicy": "Foreground"])
+        scheduler.runAll()
+        #expect(server.call("GET", d + "/web").status == 404)
+        #expect(server.call("GET", cm + "/only").status == 404)
+        let kept = try #require(server.call("GET", cm + "/shared").json)
+        #expect(kept[path: ["metadata", "ownerReferences"]]?.arrayValue?.compactMap { $0["name"]?.stringValue } == ["api"])
+    }
+
     @Test func deletingANamespaceTerminatesItAndRemovesItsContents() throws {
         let (server, scheduler) = Self.manualServer()
         _ = server.call("POST", "/api/v1/namespaces", body: CoreFixtures.namespace("team"))

@@ -389,9 +389,13 @@ extension APIServer {
         return []
     }
 
-    /// Side effects of a commit: CRD registration, the readiness simulator.
+    /// Side effects of a commit: CRD registration, the readiness simulator, collection of a
+    /// dependent whose new owner is absent or being deleted.
     func afterCommit(_ s: inout ServerState, _ t: Target, old: JSONValue?, new: JSONValue, after: inout [AfterLock]) {
         let gr = t.info.groupResource
+        if new[path: ["metadata", "ownerReferences"]] != nil, let name = new[path: ["metadata", "name"]]?.stringValue {
+            collectIfOwnerless(&s, ObjectRef(groupResource: gr, namespace: t.storageNamespace, name: name), old: old, new: new, after: &after)
+        }
         if gr == "customresourcedefinitions.apiextensions.k8s.io", let info = CustomResourceDefinitions.resource(from: new) {
             s.registry.add(info)
         }

@@ -32,16 +32,18 @@ extension APIServer {
         }
     }
 
-    /// Background GC: dependents whose owners are all gone are deleted; references to the gone
-    /// owner are dropped from dependents that still have a live owner.
+    /// Background GC: dependents for which the owner `ownerUID` is absent are deleted when no other
+    /// owner of theirs is present, or lose the dangling reference when one is.
     func collectDependents(ownerUID: String) {
         let after = state.withLock { s -> [AfterLock] in
-            guard s.byUID[ownerUID] == nil else { return [] }
             var after: [AfterLock] = []
             for dep in (s.dependents[ownerUID] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
                 guard let obj = s.get(dep.groupResource, dep.namespace, dep.name)?.object else { continue }
-                let liveOwners = ServerState.ownerUIDs(obj).filter { $0 != ownerUID && s.byUID[$0] != nil }
-                if liveOwners.isEmpty {
+                let refs = obj[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
+                guard let gone = refs.first(where: { $0["uid"]?.stringValue == ownerUID }),
+                      Self.owner(gone, of: dep, in: s) == .absent else { continue }
+                let others = refs.filter { $0["uid"]?.stringValue != ownerUID && Self.owner($0, of: dep, in: s) != .absent }
+                if others.isEmpty {
                     deleteDependent(&s, dep, after: &after)
                 } else {
                     removeOwnerReference(&s, dep, ownerUID: ownerUID)
@@ -52,6 +54,46 @@ extension APIServer {
         runAfter(after)
     }
 
+    /// What the garbage collector finds when it looks up the owner an `ownerReferences` entry
+    /// names: the object with that uid, in the dependent's namespace (or cluster-scoped), under
+    /// that name. A namespaced owner in another namespace, or a uid now held by another name, is
+    /// absent, as the real collector's lookup by namespace and name decides.
+    enum OwnerState: Equatable {
+        case absent
+        /// Deleting with `propagationPolicy: Foreground`: it waits for its dependents.
+        case deletingDependents(ObjectRef)
+        case present
+    }
+
+    static func owner(_ reference: JSONValue, of dependent: ObjectRef, in s: ServerState) -> OwnerState {
+        guard let uid = reference["uid"]?.stringValue, let ref = s.byUID[uid],
+              ref.name == reference["name"]?.stringValue,
+              ref.namespace.isEmpty || ref.namespace == dependent.namespace,
+              let owner = s.get(ref.groupResource, ref.namespace, ref.name)?.object else { return .absent }
+        if owner[path: ["metadata", "deletionTimestamp"]] != nil,
+           (owner[path: ["metadata", "finalizers"]]?.arrayValue ?? []).contains(.string(foregroundDeletionFinalizer)) {
+            return .deletingDependents(ref)
+        }
+        return .present
+    }
+
+    /// A create or update that adds an owner reference: when the owner is absent (never existed,
+    /// already deleted, or in another namespace) the dependent is collected as if the owner had
+    /// just been deleted; when the owner is being deleted in the foreground, the dependent is
+    /// deleted with the owner's other dependents. The real collector reaches the same end through
+    /// its "virtual" owner nodes and the owner's wait for its dependents.
+    func collectIfOwnerless(_ s: inout ServerState, _ dependent: ObjectRef, old: JSONValue?, new: JSONValue, after: inout [AfterLock]) {
+        let before = Set(ServerState.ownerUIDs(old))
+        for reference in new[path: ["metadata", "ownerReferences"]]?.arrayValue ?? [] {
+            guard let uid = reference["uid"]?.stringValue, !before.contains(uid) else { continue }
+            switch Self.owner(reference, of: dependent, in: s) {
+            case .absent: scheduleCollection(ownerUID: uid, after: &after)
+            case .deletingDependents(let owner): scheduleForeground(owner, uid: uid, after: &after)
+            case .present: break
+            }
+        }
+    }
+
     private func deleteDependent(_ s: inout ServerState, _ dep: ObjectRef, after: inout [AfterLock]) {
         guard let info = s.registry.info(dep.groupResource), let obj = s.get(dep.groupResource, dep.namespace, dep.name)?.object,
               obj[path: ["metadata", "deletionTimestamp"]] == nil else { return }
@@ -59,8 +101,9 @@ extension APIServer {
         after += more
     }
 
-    /// Foreground deletion: delete the dependents; once none remain, drop the
-    /// `foregroundDeletion` finalizer (removing the owner when no finalizer is left).
+    /// Foreground deletion: delete the dependents (a dependent with another present owner loses
+    /// only its reference to this one); once none remain, drop the `foregroundDeletion` finalizer
+    /// (removing the owner when no finalizer is left).
     func foregroundStep(_ owner: ObjectRef, uid: String) {
         let after = state.withLock { s -> [AfterLock] in
             guard let info = s.registry.info(owner.groupResource),
@@ -68,7 +111,13 @@ extension APIServer {
                   obj[path: ["metadata", "uid"]]?.stringValue == uid else { return [] }
             var after: [AfterLock] = []
             for dep in (s.dependents[uid] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
-                deleteDependent(&s, dep, after: &after)
+                // A dependent another present owner still holds only loses this reference.
+                let refs = s.get(dep.groupResource, dep.namespace, dep.name)?.object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
+                if refs.contains(where: { $0["uid"]?.stringValue != uid && Self.owner($0, of: dep, in: s) == .present }) {
+                    removeOwnerReference(&s, dep, ownerUID: uid)
+                } else {
+                    deleteDependent(&s, dep, after: &after)
+                }
             }
             guard (s.dependents[uid] ?? []).isEmpty else { return after }
             let remaining = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(foregroundDeletionFinalizer) }
