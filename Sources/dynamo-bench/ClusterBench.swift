@@ -12,7 +12,11 @@ struct ClusterResult: Codable {
     var componentsPerGraph: Int
     var startupSeconds: Double
     var convergenceSeconds: Double
+    /// The fastest of the lower-bound rounds (`lowerBoundRoundsSeconds`): the server's best is
+    /// what "as fast as it can" means, and one slow round on a shared machine cannot flatter the
+    /// ratio.
     var lowerBoundSeconds: Double
+    var lowerBoundRoundsSeconds: [Double]
     var ratio: Double
     /// API requests per DynamoDeployment to converge, by verb (nil against a real cluster).
     var callsPerGraph: [String: Double]?
@@ -68,7 +72,7 @@ struct ClusterResult: Codable {
 ///    convergence (target 0);
 /// 5. reaction = a child Deployment deleted by hand → seen recreated, over `trials` trials;
 /// 6. lower bound = the same server accepting the same 8N child applies from the client alone,
-///    on as many threads as the operator has workers.
+///    on as many threads as the operator has workers; the fastest of `lowerBoundRounds` rounds.
 struct ClusterBench {
     /// Seconds between the bench's own polls of the DynamoDeployment list: coarse enough to
     /// cost the server little at N = 1000, fine enough for the resolution reported.
@@ -79,6 +83,16 @@ struct ClusterBench {
     static let settleQuiet: TimeInterval = 1
     /// Threads creating the N objects (and issuing the lower-bound writes' counterpart).
     static let creators = 8
+    /// Lower-bound rounds per N (each into a fresh namespace); the fastest counts. A round is a
+    /// few seconds at N = 1000, and on a shared machine one round alone ranged 5–12 s.
+    static let lowerBoundRounds = 3
+
+    /// One lower-bound round: its time and the CPU the server and the client spent in it.
+    struct LowerBoundRound {
+        var seconds: Double
+        var serverCPUSeconds: Double?
+        var clientCPUSeconds: Double?
+    }
 
     let options: BenchOptions
     let scratch: String
@@ -199,16 +213,24 @@ struct ClusterBench {
         let swiftRuntime = op.mapsLibrary("libswiftCore") ? "shared" : "static"
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
-        let serverCPUBeforeLower = standin?.cpuSeconds()
-        let clientCPUBeforeLower = ProcFile.cpuSeconds(pid: getpid())
-        let lower = try lowerBound(client, n: n)
-        let lowerServerCPU = Self.cpuSpent(since: serverCPUBeforeLower, now: standin?.cpuSeconds())
-        let lowerClientCPU = Self.cpuSpent(since: clientCPUBeforeLower, now: ProcFile.cpuSeconds(pid: getpid()))
-        log("N=\(n): lower bound \(format(lower)) s (CPU: server \(format(lowerServerCPU ?? 0)) s, client \(format(lowerClientCPU ?? 0)) s)")
+        var rounds: [LowerBoundRound] = []
+        for _ in 0..<Self.lowerBoundRounds {
+            let serverCPUBefore = standin?.cpuSeconds()
+            let clientCPUBefore = ProcFile.cpuSeconds(pid: getpid())
+            let seconds = try lowerBound(client, n: n)
+            rounds.append(LowerBoundRound(seconds: seconds,
+                                          serverCPUSeconds: Self.cpuSpent(since: serverCPUBefore, now: standin?.cpuSeconds()),
+                                          clientCPUSeconds: Self.cpuSpent(since: clientCPUBefore, now: ProcFile.cpuSeconds(pid: getpid()))))
+            log("N=\(n): lower bound \(format(seconds)) s (CPU: server \(format(rounds.last?.serverCPUSeconds ?? 0)) s, client \(format(rounds.last?.clientCPUSeconds ?? 0)) s)")
+        }
+        guard let best = rounds.min(by: { $0.seconds < $1.seconds }) else { throw BenchError("no lower-bound round ran") }
+        let lower = best.seconds
+        let lowerServerCPU = best.serverCPUSeconds
+        let lowerClientCPU = best.clientCPUSeconds
 
         return ClusterResult(
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
-            lowerBoundSeconds: lower, ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
+            lowerBoundSeconds: lower, lowerBoundRoundsSeconds: rounds.map(\.seconds), ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
             idleWrites: idleWrites, idleWindowSeconds: idleWindow, settleSeconds: settle,
             operatorSwiftRuntime: swiftRuntime,
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
