@@ -102,15 +102,36 @@ import Testing
         #expect(await eventually { server.call("GET", cm + "/dep").status == 404 })
     }
 
-    @Test func orphanRemovesOwnerReferences() throws {
+    @Test func orphanRemovesOwnerReferencesThenTheOwner() throws {
         let (server, scheduler) = Self.manualServer()
         let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
         _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
-        #expect(server.call("DELETE", d + "/web", body: ["propagationPolicy": "Orphan"]).status == 200)
+        let r = try #require(server.call("DELETE", d + "/web", body: ["propagationPolicy": "Orphan"]).json)
+        // Until the collector has orphaned the dependents, the owner waits with the `orphan`
+        // finalizer (what a controller watching it sees), and the dependent keeps its reference.
+        #expect(r["kind"] == "Deployment")
+        #expect(r[path: ["metadata", "finalizers"]] == ["orphan"])
+        #expect(r[path: ["metadata", "deletionTimestamp"]] != nil)
+        #expect(server.call("GET", d + "/web").status == 200)
+        #expect(server.call("GET", cm + "/dep").json?[path: ["metadata", "ownerReferences"]] != nil)
         scheduler.runAll()
         #expect(server.call("GET", d + "/web").status == 404)
         let dep = try #require(server.call("GET", cm + "/dep").json)
         #expect(dep[path: ["metadata", "ownerReferences"]] == nil)
+    }
+
+    @Test func theOrphanPolicyKeepsOtherFinalizersAndReplacesForeground() throws {
+        let (server, scheduler) = Self.manualServer()
+        var held = CoreFixtures.deployment("web")
+        held[path: ["metadata", "finalizers"]] = ["example.com/hold", "foregroundDeletion"]
+        let owner = try #require(server.call("POST", d, body: held).json)
+        _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
+        let r = try #require(server.call("DELETE", d + "/web", query: ["propagationPolicy": "Orphan"]).json)
+        #expect(r[path: ["metadata", "finalizers"]] == ["example.com/hold", "orphan"])
+        scheduler.runAll()
+        let waiting = try #require(server.call("GET", d + "/web").json)
+        #expect(waiting[path: ["metadata", "finalizers"]] == ["example.com/hold"])
+        #expect(server.call("GET", cm + "/dep").json?[path: ["metadata", "ownerReferences"]] == nil)
     }
 
     /// An owner reference added to an object: the owner uid `uid` named `name`.

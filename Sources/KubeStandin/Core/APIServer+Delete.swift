@@ -3,6 +3,7 @@ import KubeModel
 
 /// Tuning: the finalizers the real server and its controllers use for deletion policies.
 let foregroundDeletionFinalizer = "foregroundDeletion"
+let orphanFinalizer = "orphan"
 /// Namespaces kube-apiserver's NamespaceLifecycle admission refuses to delete.
 let protectedNamespaces: Set<String> = ["default", "kube-system", "kube-public"]
 
@@ -81,18 +82,24 @@ extension APIServer {
             scheduleNamespaceCleanup(name, after: &after)
             return (json(200, committed), after)
         }
-        if opts.policy == "Orphan" {
-            for dep in s.dependents[uid] ?? [] { removeOwnerReference(&s, dep, ownerUID: uid) }
-        }
         let finalizers = obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []
-        if opts.policy == "Foreground" {
+        if opts.policy == "Foreground" || opts.policy == "Orphan" {
+            // The garbage collector's finalizer for the policy (replacing the other one's), as
+            // the registry's deletionFinalizersForGarbageCollection sets it; the collector then
+            // deletes or orphans the dependents and removes it.
+            let (wanted, other) = opts.policy == "Foreground"
+                ? (foregroundDeletionFinalizer, orphanFinalizer) : (orphanFinalizer, foregroundDeletionFinalizer)
             markDeleting(&obj, info)
-            if !finalizers.contains(.string(foregroundDeletionFinalizer)) {
-                obj[path: ["metadata", "finalizers"]] = .array(finalizers + [.string(foregroundDeletionFinalizer)])
-            }
+            var kept = finalizers.filter { $0 != .string(other) }
+            if !kept.contains(.string(wanted)) { kept.append(.string(wanted)) }
+            obj[path: ["metadata", "finalizers"]] = .array(kept)
             let committed = s.commit(info, ns, name, obj)
             let ref = ObjectRef(groupResource: info.groupResource, namespace: ns, name: name)
-            scheduleForeground(ref, uid: uid, after: &after)
+            if opts.policy == "Foreground" {
+                scheduleForeground(ref, uid: uid, after: &after)
+            } else {
+                scheduleOrphaning(ref, uid: uid, after: &after)
+            }
             return (json(200, ServerState.withVersion(committed, apiVersion)), after)
         }
         if !finalizers.isEmpty {

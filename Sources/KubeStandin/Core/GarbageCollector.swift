@@ -23,6 +23,15 @@ extension APIServer {
         }
     }
 
+    func scheduleOrphaning(_ owner: ObjectRef, uid: String, after: inout [AfterLock]) {
+        let scheduler = options.scheduler
+        let delay = options.garbageCollectionDelay
+        after.append { [weak self] in
+            guard let server = self else { return }
+            scheduler.schedule(after: delay) { [weak server] in server?.orphanStep(owner, uid: uid) }
+        }
+    }
+
     func scheduleNamespaceCleanup(_ ns: String, after: inout [AfterLock]) {
         let scheduler = options.scheduler
         let delay = options.garbageCollectionDelay
@@ -120,18 +129,40 @@ extension APIServer {
                 }
             }
             guard (s.dependents[uid] ?? []).isEmpty else { return after }
-            let remaining = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(foregroundDeletionFinalizer) }
-            obj[path: ["metadata", "finalizers"]] = remaining.isEmpty ? nil : .array(remaining)
-            if remaining.isEmpty {
-                s.commit(info, owner.namespace, owner.name, obj)
-                let removed = s.commitRemoval(info, owner.namespace, owner.name) ?? obj
-                afterRemoval(&s, info, ns: owner.namespace, name: owner.name, removed: removed, after: &after)
-            } else {
-                s.commit(info, owner.namespace, owner.name, obj)
-            }
+            removeFinalizer(&s, info, owner, &obj, foregroundDeletionFinalizer, after: &after)
             return after
         }
         runAfter(after)
+    }
+
+    /// Orphan deletion: drop the owner's reference from every dependent, then the `orphan`
+    /// finalizer (removing the owner when no finalizer is left).
+    func orphanStep(_ owner: ObjectRef, uid: String) {
+        let after = state.withLock { s -> [AfterLock] in
+            guard let info = s.registry.info(owner.groupResource),
+                  var obj = s.get(owner.groupResource, owner.namespace, owner.name)?.object,
+                  obj[path: ["metadata", "uid"]]?.stringValue == uid,
+                  (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).contains(.string(orphanFinalizer)) else { return [] }
+            for dep in (s.dependents[uid] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
+                removeOwnerReference(&s, dep, ownerUID: uid)
+            }
+            var after: [AfterLock] = []
+            removeFinalizer(&s, info, owner, &obj, orphanFinalizer, after: &after)
+            return after
+        }
+        runAfter(after)
+    }
+
+    /// Drops `finalizer` from a deleting owner, removing the owner when it was the last one.
+    private func removeFinalizer(_ s: inout ServerState, _ info: ResourceInfo, _ owner: ObjectRef, _ obj: inout JSONValue,
+                                 _ finalizer: String, after: inout [AfterLock]) {
+        let remaining = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(finalizer) }
+        obj[path: ["metadata", "finalizers"]] = remaining.isEmpty ? nil : .array(remaining)
+        s.commit(info, owner.namespace, owner.name, obj)
+        if remaining.isEmpty {
+            let removed = s.commitRemoval(info, owner.namespace, owner.name) ?? obj
+            afterRemoval(&s, info, ns: owner.namespace, name: owner.name, removed: removed, after: &after)
+        }
     }
 
     /// The namespace controller: delete everything in a terminating namespace, then remove it.

@@ -79,4 +79,36 @@ struct DriftAndDeletionScenarios {
             #expect(try s.services(of: "gone").isEmpty)
         }
     }
+
+    @Test("kubectl delete --cascade=orphan leaves the children running, unowned and untouched")
+    func orphanDeletionLeavesChildrenAlone() throws {
+        let s = try Scenario()
+        defer { s.finish() }
+        try s.check {
+            try s.startOperator()
+            try s.apply("keep", components: Graph.aggregated())
+            try s.waitReady("keep")
+            let before = try s.deployments(of: "keep")
+            let services = try s.services(of: "keep")
+            #expect(!before.isEmpty && !services.isEmpty)
+            try s.deleteDynamoDeployment("keep", propagation: "Orphan")
+            _ = try eventually("DynamoDeployment gone") { () -> Bool? in
+                do {
+                    _ = try s.dynamoDeployment("keep")
+                    return nil
+                } catch let error as KubeError where error.isNotFound {
+                    return true
+                }
+            }
+            Thread.sleep(forTimeInterval: E2ETimeouts.quiet)
+            let after = try s.deployments(of: "keep")
+            #expect(Set(after.compactMap(\.metadata.uid)) == Set(before.compactMap(\.metadata.uid)), "a child was deleted or recreated")
+            #expect(Set(try s.services(of: "keep").compactMap(\.metadata.uid)) == Set(services.compactMap(\.metadata.uid)))
+            for d in after {
+                #expect(d.metadata.ownerReferences?.isEmpty ?? true, "\(d.metadata.name ?? "") still names its deleted owner")
+                let old = before.first { $0.metadata.uid == d.metadata.uid }
+                #expect(d.metadata.generation == old?.metadata.generation, "\(d.metadata.name ?? "") was changed after its owner left")
+            }
+        }
+    }
 }
