@@ -5,40 +5,30 @@ import KubeModel
 /// asynchronously through the injected scheduler (like the real controllers, shortly after
 /// the owner's deletion rather than inside it).
 extension APIServer {
-    func scheduleCollection(ownerUID: String, after: inout [AfterLock]) {
+    /// Runs `step` on this server after the collector's delay, once the store lock is released.
+    private func scheduleCollectorStep(after: inout [AfterLock], _ step: @escaping @Sendable (APIServer) -> Void) {
         let scheduler = options.scheduler
         let delay = options.garbageCollectionDelay
         after.append { [weak self] in
             guard let server = self else { return }
-            scheduler.schedule(after: delay) { [weak server] in server?.collectDependents(ownerUID: ownerUID) }
+            scheduler.schedule(after: delay) { [weak server] in server.map(step) }
         }
+    }
+
+    func scheduleCollection(ownerUID: String, after: inout [AfterLock]) {
+        scheduleCollectorStep(after: &after) { $0.collectDependents(ownerUID: ownerUID) }
     }
 
     func scheduleForeground(_ owner: ObjectRef, uid: String, after: inout [AfterLock]) {
-        let scheduler = options.scheduler
-        let delay = options.garbageCollectionDelay
-        after.append { [weak self] in
-            guard let server = self else { return }
-            scheduler.schedule(after: delay) { [weak server] in server?.foregroundStep(owner, uid: uid) }
-        }
+        scheduleCollectorStep(after: &after) { $0.foregroundStep(owner, uid: uid) }
     }
 
     func scheduleOrphaning(_ owner: ObjectRef, uid: String, after: inout [AfterLock]) {
-        let scheduler = options.scheduler
-        let delay = options.garbageCollectionDelay
-        after.append { [weak self] in
-            guard let server = self else { return }
-            scheduler.schedule(after: delay) { [weak server] in server?.orphanStep(owner, uid: uid) }
-        }
+        scheduleCollectorStep(after: &after) { $0.orphanStep(owner, uid: uid) }
     }
 
     func scheduleNamespaceCleanup(_ ns: String, after: inout [AfterLock]) {
-        let scheduler = options.scheduler
-        let delay = options.garbageCollectionDelay
-        after.append { [weak self] in
-            guard let server = self else { return }
-            scheduler.schedule(after: delay) { [weak server] in server?.cleanNamespace(ns) }
-        }
+        scheduleCollectorStep(after: &after) { $0.cleanNamespace(ns) }
     }
 
     /// Background GC: dependents for which the owner `ownerUID` is absent are deleted when no other
@@ -46,7 +36,7 @@ extension APIServer {
     func collectDependents(ownerUID: String) {
         let after = state.withLock { s -> [AfterLock] in
             var after: [AfterLock] = []
-            for dep in (s.dependents[ownerUID] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
+            for dep in s.sortedDependents(of: ownerUID) {
                 guard let obj = s.get(dep.groupResource, dep.namespace, dep.name)?.object else { continue }
                 let refs = obj[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
                 guard let gone = refs.first(where: { $0["uid"]?.stringValue == ownerUID }),
@@ -119,7 +109,7 @@ extension APIServer {
                   var obj = s.get(owner.groupResource, owner.namespace, owner.name)?.object,
                   obj[path: ["metadata", "uid"]]?.stringValue == uid else { return [] }
             var after: [AfterLock] = []
-            for dep in (s.dependents[uid] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
+            for dep in s.sortedDependents(of: uid) {
                 // A dependent another present owner still holds only loses this reference.
                 let refs = s.get(dep.groupResource, dep.namespace, dep.name)?.object[path: ["metadata", "ownerReferences"]]?.arrayValue ?? []
                 if refs.contains(where: { $0["uid"]?.stringValue != uid && Self.owner($0, of: dep, in: s) == .present }) {
@@ -143,7 +133,7 @@ extension APIServer {
                   var obj = s.get(owner.groupResource, owner.namespace, owner.name)?.object,
                   obj[path: ["metadata", "uid"]]?.stringValue == uid,
                   (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).contains(.string(orphanFinalizer)) else { return [] }
-            for dep in (s.dependents[uid] ?? []).sorted(by: { ($0.namespace, $0.name) < ($1.namespace, $1.name) }) {
+            for dep in s.sortedDependents(of: uid) {
                 removeOwnerReference(&s, dep, ownerUID: uid)
             }
             var after: [AfterLock] = []
@@ -195,6 +185,14 @@ extension APIServer {
             return after
         }
         runAfter(after)
+    }
+}
+
+extension ServerState {
+    /// The objects naming `ownerUID` as an owner, by namespace and name: the collector's steps
+    /// visit them in a fixed order, so their writes (and watch events) are deterministic.
+    func sortedDependents(of ownerUID: String) -> [ObjectRef] {
+        (dependents[ownerUID] ?? []).sorted { ($0.namespace, $0.name) < ($1.namespace, $1.name) }
     }
 }
 

@@ -59,6 +59,16 @@ final class Scenario: @unchecked Sendable {
         try client.get(DynamoDeployment.self, namespace: namespace, name: name)
     }
 
+    /// Whether the server answers 404 for this DynamoDeployment (deletion finished).
+    func dynamoDeploymentIsGone(_ name: String) throws -> Bool {
+        do {
+            _ = try dynamoDeployment(name)
+            return false
+        } catch let error as KubeError where error.isNotFound {
+            return true
+        }
+    }
+
     func deleteDynamoDeployment(_ name: String, propagation: String = "Foreground") throws {
         try client.delete(DynamoDeployment.resource, namespace: namespace, name: name, options: DeleteOptions(propagationPolicy: propagation))
     }

@@ -64,13 +64,7 @@ struct DriftAndDeletionScenarios {
             try s.waitReady("gone")
             try s.deleteDynamoDeployment("gone", propagation: "Foreground")
             _ = try eventually("DynamoDeployment and children gone") { () -> Bool? in
-                let ddGone: Bool
-                do {
-                    _ = try s.dynamoDeployment("gone")
-                    ddGone = false
-                } catch let error as KubeError where error.isNotFound {
-                    ddGone = true
-                }
+                let ddGone = try s.dynamoDeploymentIsGone("gone")
                 let childrenGone = try s.deployments(of: "gone").isEmpty && s.services(of: "gone").isEmpty
                 return ddGone && childrenGone ? true : nil
             }
@@ -92,14 +86,7 @@ struct DriftAndDeletionScenarios {
             let services = try s.services(of: "keep")
             #expect(!before.isEmpty && !services.isEmpty)
             try s.deleteDynamoDeployment("keep", propagation: "Orphan")
-            _ = try eventually("DynamoDeployment gone") { () -> Bool? in
-                do {
-                    _ = try s.dynamoDeployment("keep")
-                    return nil
-                } catch let error as KubeError where error.isNotFound {
-                    return true
-                }
-            }
+            _ = try eventually("DynamoDeployment gone") { () -> Bool? in try s.dynamoDeploymentIsGone("keep") ? true : nil }
             Thread.sleep(forTimeInterval: E2ETimeouts.quiet)
             let after = try s.deployments(of: "keep")
             #expect(Set(after.compactMap(\.metadata.uid)) == Set(before.compactMap(\.metadata.uid)), "a child was deleted or recreated")
