@@ -45,7 +45,7 @@ import Testing
         #expect(server.call("DELETE", cm + "/c", body: ["preconditions": ["uid": .string(uid)]]).status == 200)
     }
 
-    @Test func finalizersKeepTheObjectUntilEmptied() throws {
+    @Test func finalizersKeepTheObjectUntilEmptied() async throws {
         let server = APIServer()
         var c = CoreFixtures.configMap("c")
         c[path: ["metadata", "finalizers"]] = ["example.com/hold"]
@@ -56,9 +56,18 @@ import Testing
         #expect(r.json?[path: ["metadata", "deletionTimestamp"]] != nil)
         #expect(r.json?[path: ["metadata", "deletionGracePeriodSeconds"]] == 0)
         #expect(server.call("GET", cm + "/c").status == 200)
+        let deletingRV = try #require(server.call("GET", cm + "/c").json?[path: ["metadata", "resourceVersion"]])
+        let w = server.watch(cm, query: ["resourceVersion": String(server.currentResourceVersion)])
         let emptied = server.call("PATCH", cm + "/c", body: ["metadata": ["finalizers": .null]], contentType: "application/merge-patch+json")
         #expect(emptied.status == 200)
         #expect(server.call("GET", cm + "/c").status == 404)
+        // As the real store does: the writer gets the object it sent, at the version it updated;
+        // the update is never stored, so watchers see only DELETED, of the object as stored.
+        #expect(emptied.json?[path: ["metadata", "finalizers"]] == nil)
+        #expect(emptied.json?[path: ["metadata", "resourceVersion"]] == deletingRV)
+        #expect(await w.wait { $0.compactMap { $0["type"]?.stringValue } == ["DELETED"] })
+        #expect(w.events.first?[path: ["object", "metadata", "finalizers"]] == ["example.com/hold"])
+        w.cancel()
     }
 
     @Test func foregroundDeletesDependentsThenTheOwner() async throws {
@@ -77,7 +86,10 @@ import Testing
         #expect(server.call("GET", cm + "/dep1").status == 404)
         #expect(server.call("GET", cm + "/dep2").status == 404)
         #expect(server.call("GET", d + "/web").status == 404)
-        #expect(await w.wait { $0.compactMap { $0["type"]?.stringValue } == ["MODIFIED", "MODIFIED", "DELETED"] })
+        // The collector's finalizer removal deletes the owner as stored: no update is written
+        // first, and the DELETED object still carries the finalizer.
+        #expect(await w.wait { $0.compactMap { $0["type"]?.stringValue } == ["MODIFIED", "DELETED"] })
+        #expect(w.events.last?[path: ["object", "metadata", "finalizers"]] == ["foregroundDeletion"])
         w.cancel()
     }
 

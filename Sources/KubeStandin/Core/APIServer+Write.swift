@@ -234,16 +234,26 @@ extension APIServer {
         }
         if dryRun { return (json(200, obj), []) }
         var after: [AfterLock] = []
-        if obj[path: ["metadata", "deletionTimestamp"]] != nil, (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty {
-            // The write that empties the finalizers of a deleting object removes it.
-            s.commit(info, ns, name, obj)
-            let removed = s.commitRemoval(info, ns, name) ?? obj
+        if Self.emptiesFinalizersOfDeleting(old: old, new: obj) {
+            // As the real store does (`ShouldDeleteDuringUpdate`): the update is not written, the
+            // object as stored (finalizers and all) is deleted, so watchers see only DELETED; the
+            // writer gets back the object it sent, at the version it updated.
+            let removed = s.commitRemoval(info, ns, name) ?? old
             afterRemoval(&s, info, ns: ns, name: name, removed: removed, after: &after)
-            return (json(200, ServerState.withVersion(removed, t.apiVersion)), after)
+            return (json(200, obj), after)
         }
         let stored = s.commitEncoded(info, ns, name, obj)
         afterCommit(&s, t, old: old, new: stored.object, after: &after)
         return (json(200, stored, apiVersion: t.apiVersion), after)
+    }
+
+    /// Whether an update removes the object instead of storing it: it leaves no finalizer on an
+    /// object that is being deleted without a pending grace period.
+    static func emptiesFinalizersOfDeleting(old: JSONValue, new: JSONValue) -> Bool {
+        guard old[path: ["metadata", "deletionTimestamp"]] != nil,
+              (new[path: ["metadata", "finalizers"]]?.arrayValue ?? []).isEmpty else { return false }
+        let grace = old[path: ["metadata", "deletionGracePeriodSeconds"]]?.intValue
+        return grace == nil || grace == 0
     }
 
     /// Everything but metadata (and status, when it is a subresource): what `generation` tracks.

@@ -143,16 +143,19 @@ extension APIServer {
         runAfter(after)
     }
 
-    /// Drops `finalizer` from a deleting owner, removing the owner when it was the last one.
+    /// Drops `finalizer` from a deleting owner. When it was the last one the owner is removed as
+    /// stored, without an update first: the collector's patch takes the store's
+    /// emptied-finalizers path, so watchers see only DELETED.
     private func removeFinalizer(_ s: inout ServerState, _ info: ResourceInfo, _ owner: ObjectRef, _ obj: inout JSONValue,
                                  _ finalizer: String, after: inout [AfterLock]) {
         let remaining = (obj[path: ["metadata", "finalizers"]]?.arrayValue ?? []).filter { $0 != .string(finalizer) }
-        obj[path: ["metadata", "finalizers"]] = remaining.isEmpty ? nil : .array(remaining)
-        s.commit(info, owner.namespace, owner.name, obj)
-        if remaining.isEmpty {
-            let removed = s.commitRemoval(info, owner.namespace, owner.name) ?? obj
-            afterRemoval(&s, info, ns: owner.namespace, name: owner.name, removed: removed, after: &after)
+        guard remaining.isEmpty else {
+            obj[path: ["metadata", "finalizers"]] = .array(remaining)
+            s.commit(info, owner.namespace, owner.name, obj)
+            return
         }
+        let removed = s.commitRemoval(info, owner.namespace, owner.name) ?? obj
+        afterRemoval(&s, info, ns: owner.namespace, name: owner.name, removed: removed, after: &after)
     }
 
     /// The namespace controller: delete everything in a terminating namespace, then remove it.
