@@ -18,7 +18,9 @@ public protocol EventWriter: Sendable {
 ///   `aggregationWindow` is folded into the first one's `series.count`, written at most once per
 ///   `seriesUpdateInterval`;
 /// - each object may start at most `burst` new events, refilled at one per `refillInterval`
-///   (client-go's spam filter numbers); events beyond that are dropped and logged.
+///   (client-go's spam filter numbers); events beyond that are dropped and logged;
+/// - the events one recorder creates have distinct names, even when they are recorded in the
+///   same instant (the name's suffix is the time in nanoseconds, kept strictly increasing).
 public final class EventRecorder: EventSink, Sendable {
     /// How long an identical event keeps being counted into the same series (client-go: 10 min).
     public static let aggregationWindow: TimeInterval = 600
@@ -47,6 +49,8 @@ public final class EventRecorder: EventSink, Sendable {
     struct State {
         var series: [String: Series] = [:]
         var buckets: [String: Bucket] = [:]
+        /// The last name suffix handed out.
+        var lastSuffix: UInt64 = 0
     }
 
     let writer: EventWriter
@@ -95,7 +99,11 @@ public final class EventRecorder: EventSink, Sendable {
                 s.series = s.series.filter { $0.value.firstSeen > cutoff }
                 if s.series.count >= Self.maxTracked { s.series.removeAll() }
             }
-            let eventName = "\(name).\(String(UInt64(t.timeIntervalSince1970 * 1_000_000_000), radix: 16))"
+            // A Date holds about 0.25 µs of precision today, and one reconcile records several
+            // events for the same object within that: the clock alone would repeat names.
+            let suffix = max(UInt64(max(0, t.timeIntervalSince1970) * 1_000_000_000), s.lastSuffix + 1)
+            s.lastSuffix = suffix
+            let eventName = "\(name).\(String(suffix, radix: 16))"
             s.series[key] = Series(name: eventName, namespace: namespace, count: 1, firstSeen: t, lastWritten: t)
             return .create(Event(
                 metadata: ObjectMeta(name: eventName, namespace: namespace), eventTime: KubeTime.formatMicro(t),

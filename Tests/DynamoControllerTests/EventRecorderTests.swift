@@ -47,6 +47,20 @@ final class TestTime: @unchecked Sendable {
         #expect(writer.all.last?.hasPrefix("create") == true)
     }
 
+    @Test func eventsRecordedInTheSameInstantGetDistinctNames() {
+        let writer = MemoryEventWriter()
+        let time = TestTime()
+        let recorder = EventRecorder(writer: writer, instance: "pod-a", now: { time.now })
+        for component in ["frontend", "processor", "prefill", "decode"] {
+            recorder.record(regarding: ref, type: .normal, reason: "Created", note: "created Deployment llm-\(component)")
+        }
+        recorder.flush()
+        let names = writer.all.map { $0.split(separator: " ")[1] }
+        #expect(names.count == 4)
+        #expect(Set(names).count == 4, "\(names)")
+        #expect(names.allSatisfy { $0.hasPrefix("llm.") })
+    }
+
     @Test func perObjectBudgetStopsAFlood() {
         let writer = MemoryEventWriter()
         let time = TestTime()
