@@ -107,16 +107,18 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test-only: the one bounded poll every test target waits with.
+        .target(name: "TestPolling", path: "Tests/TestPolling"),
         .testTarget(name: "KubeModelTests", dependencies: ["KubeModel"]),
         .testTarget(
             name: "KubeStandinTests",
-            dependencies: ["KubeStandin", "KubeModel", "KubeClient"]
+            dependencies: ["KubeStandin", "KubeModel", "KubeClient", "TestPolling"]
         ),
         .testTarget(
             name: "KubeClientTests",
-            dependencies: ["KubeClient", "KubeStandin", "KubeModel"]
+            dependencies: ["KubeClient", "KubeStandin", "KubeModel", "TestPolling"]
         ),
-        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeStandin", "KubeModel"]),
+        .testTarget(name: "KubeRuntimeTests", dependencies: ["KubeRuntime", "KubeClient", "KubeStandin", "KubeModel", "TestPolling"]),
         .testTarget(
             name: "DynamoAPITests",
             dependencies: ["DynamoAPI", "KubeModel", .product(name: "Yams", package: "Yams")]
@@ -124,7 +126,7 @@ let package = Package(
         .testTarget(
             name: "DynamoControllerTests",
             // dynamo-operator: the CLI's flag parsing (RunCommand/DeployCommand.parse) is tested here.
-            dependencies: ["DynamoController", "DynamoAPI", "KubeRuntime", "KubeClient", "KubeStandin", "KubeModel", "dynamo-operator"]
+            dependencies: ["DynamoController", "DynamoAPI", "KubeRuntime", "KubeClient", "KubeStandin", "KubeModel", "dynamo-operator", "TestPolling"]
         ),
         .testTarget(
             name: "E2ETests",

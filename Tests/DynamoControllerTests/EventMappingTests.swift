@@ -5,6 +5,7 @@ import KubeModel
 import KubeRuntime
 import DynamoAPI
 @testable import DynamoController
+import TestPolling
 
 /// Serves a fixed list, then a watch that only waits for `stop` (the informer's steady state).
 final class StaticSource<T: KubeResource>: ListerWatcher, @unchecked Sendable {
@@ -16,16 +17,6 @@ final class StaticSource<T: KubeResource>: ListerWatcher, @unchecked Sendable {
         while !stop.isStopped { usleep(2_000) }
     }
     func isExpired(_ error: Error) -> Bool { false }
-}
-
-/// Polls `condition` (bounded) while background threads work.
-func eventually(_ seconds: Double = 5, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(1_000)
-    }
-    return try condition()
 }
 
 func meta(_ name: String, ns: String = "ns", rv: String = "1", generation: Int64 = 1, owner: (kind: String, name: String, uid: String)? = nil,
@@ -99,7 +90,7 @@ func dd(_ name: String, ns: String = "ns", uid: String? = nil) -> DynamoDeployme
             owners.stop()
             children.stop()
         }
-        #expect(eventually { owners.hasSynced && children.hasSynced })
+        #expect(pollUntil(5) { owners.hasSynced && children.hasSynced })
         var keys: Set<ObjectKey> = []
         while queue.count > 0, let k = queue.get() {
             keys.insert(k)
@@ -124,7 +115,7 @@ func dd(_ name: String, ns: String = "ns", uid: String? = nil) -> DynamoDeployme
         let all: [() -> Bool] = [{ ddInformer.hasSynced }, { deployments.hasSynced }, { services.hasSynced }, { hpas.hasSynced }]
         ddInformer.run(); deployments.run(); services.run(); hpas.run()
         defer { ddInformer.stop(); deployments.stop(); services.stop(); hpas.stop() }
-        #expect(eventually { all.allSatisfy { $0() } })
+        #expect(pollUntil(5) { all.allSatisfy { $0() } })
 
         let state = InformerClusterState(dynamoDeployments: ddInformer.store, deployments: deployments.store,
                                          services: services.store, autoscalers: hpas.store)

@@ -7,6 +7,7 @@ import KubeRuntime
 import KubeStandin
 import DynamoAPI
 @testable import DynamoController
+import TestPolling
 
 /// The operator's lost-lease path end to end: `OperatorRuntime` with leader election on, against
 /// the stand-in API server with the DynamoDeployment CRD installed.
@@ -90,14 +91,14 @@ import DynamoAPI
         defer { _ = shutdown(runtime) }
 
         // It leads and reconciles: a graph gets its child, and a deleted child comes back.
-        #expect(eventually(20) { runtime.isLeader })
+        #expect(pollUntil(20) { runtime.isLeader })
         let held = try client.get(Lease.self, namespace: ns, name: Self.leaseName)
         #expect(held.spec?.holderIdentity == Self.identity)
         try createGraph(client, ns, "one")
-        #expect(try eventually(20) { try deployment(client, ns, "one-backend") != nil })
+        #expect(try pollUntil(20) { try deployment(client, ns, "one-backend") != nil })
         let firstUID = try #require(try deployment(client, ns, "one-backend")?.metadata.uid)
         try client.delete(.deployments, namespace: ns, name: "one-backend")
-        #expect(try eventually(20) { try deployment(client, ns, "one-backend").map { $0.metadata.uid != firstUID } ?? false },
+        #expect(try pollUntil(20) { try deployment(client, ns, "one-backend").map { $0.metadata.uid != firstUID } ?? false },
                 "the leader repairs a deleted child")
 
         // Another replica takes the Lease.

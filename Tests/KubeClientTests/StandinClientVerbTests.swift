@@ -4,6 +4,7 @@ import Testing
 import KubeClient
 import KubeModel
 import KubeStandin
+import TestPolling
 
 /// Every verb of the client against the real stand-in, with the semantics a real API server has.
 @Suite struct StandinClientVerbTests {
@@ -119,7 +120,7 @@ import KubeStandin
         }
         try c.delete(d, namespace: "default", name: "web", options: DeleteOptions(propagationPolicy: "Foreground", preconditions: .init(uid: uid)))
         // Foreground deletion finishes once there are no dependents.
-        #expect(waitUntil {
+        #expect(pollUntil {
             do { _ = try c.get(d, namespace: "default", name: "web"); return false } catch { return (error as? KubeError)?.isNotFound == true }
         })
         #expect { try c.delete(d, namespace: "default", name: "web") } throws: { ($0 as? KubeError)?.isNotFound == true }

@@ -79,16 +79,6 @@ final class StandinHarness: Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` passes (a generous deadline, not a timing claim).
-func waitUntil(timeout: TimeInterval = 10, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        Thread.sleep(forTimeInterval: 0.01)
-    }
-    return condition()
-}
-
 /// A valid apps/v1 Deployment.
 func deploymentJSON(_ name: String, replicas: Int = 1, labels: [String: String] = ["app": "web"], image: String = "nginx:1.27") -> JSONValue {
     let labelValue = JSONValue.object(labels.mapValues { JSONValue.string($0) })

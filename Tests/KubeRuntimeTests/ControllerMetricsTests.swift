@@ -4,6 +4,7 @@ import Testing
 import KubeClient
 import Metrics
 @testable import KubeRuntime
+import TestPolling
 
 /// Drives the real queue, workers, elector and client into a `ControllerMetrics`, then reads the
 /// rendered text back with a strict parser.
@@ -59,10 +60,10 @@ import Metrics
         defer { workers.stop(drainTimeout: 5) }
 
         // a, b succeed; flaky fails once and is queued for a rate-limited retry; later asks for 30 s.
-        #expect(within(10) { total("success") == 2 && total("error") == 1 && total("requeue_after") == 1 })
+        #expect(pollUntil(10) { total("success") == 2 && total("error") == 1 && total("requeue_after") == 1 })
         clock.advance(by: 1) // the retry's backoff (5 ms) falls due; "later" (30 s) does not
-        #expect(within(10) { total("success") == 3 })
-        #expect(within(10) { (try? parse(metrics).value("controller_runtime_active_workers", labels)) == 0 })
+        #expect(pollUntil(10) { total("success") == 3 })
+        #expect(pollUntil(10) { (try? parse(metrics).value("controller_runtime_active_workers", labels)) == 0 })
 
         text = try parse(metrics)
         #expect(text.types["controller_runtime_reconcile_total"] == "counter")
@@ -91,8 +92,8 @@ import Metrics
         #expect(text.value("workqueue_longest_running_processor_seconds", queueLabels) == 7)
         #expect(text.value("controller_runtime_active_workers", labels) == 1)
         slowRelease.signal()
-        #expect(within(10) { total("success") == 4 })
-        #expect(within(10) { (try? parse(metrics).value("workqueue_longest_running_processor_seconds", queueLabels)) == 0 })
+        #expect(pollUntil(10) { total("success") == 4 })
+        #expect(pollUntil(10) { (try? parse(metrics).value("workqueue_longest_running_processor_seconds", queueLabels)) == 0 })
     }
 
     @Test func leaderGaugeFollowsARealElector() throws {

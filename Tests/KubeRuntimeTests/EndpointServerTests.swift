@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import KubeClient
 @testable import KubeRuntime
+import TestPolling
 
 /// The metrics/probe server over real sockets, read with the project's own HTTP client.
 @Suite struct EndpointServerTests {
@@ -122,7 +123,7 @@ import KubeClient
             server.stop()
             stopped.signal()
         }
-        #expect(within(10) { server.port == nil }, "stop has begun: the listener is gone")
+        #expect(pollUntil(10) { server.port == nil }, "stop has begun: the listener is gone")
         release.signal()
         requestDone.wait()
         stopped.wait()

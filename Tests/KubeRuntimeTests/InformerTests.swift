@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import KubeModel
 @testable import KubeRuntime
+import TestPolling
 
 /// A scripted list/watch source: `objects` answers lists (paginated), each watch call takes the
 /// next scripted session, and with none left it blocks until stopped.
@@ -89,7 +90,7 @@ final class Recorder: Sendable {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0.5 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { informer.hasSynced && source.watchRVs.count == 1 })
+        #expect(pollUntil(5) { informer.hasSynced && source.watchRVs.count == 1 })
         #expect(source.state.withLock { $0.listCalls.map(\.limit) } == [500, 500, 500])
         #expect(informer.store.count == 1200)
         #expect(source.watchRVs == ["100"])
@@ -112,7 +113,7 @@ final class Recorder: Sendable {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { source.watchRVs.count == 2 })
+        #expect(pollUntil(5) { source.watchRVs.count == 2 })
         #expect(source.watchRVs == ["100", "150"], "the bookmark's version is where the next watch resumes")
         #expect(rec.all == ["add a", "add b", "update a", "delete b"])
         #expect(informer.store.byOwnerUID("owner-dd").map { $0.metadata.name } == ["a"])
@@ -131,7 +132,7 @@ final class Recorder: Sendable {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: ManualClock(), random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { source.watchRVs.last == "300" })
+        #expect(pollUntil(5) { source.watchRVs.last == "300" })
         let log = rec.all
         #expect(log.contains("delete b") && log.contains("delete c"))
         #expect(log.contains("add d") && log.contains("update a"))
@@ -148,17 +149,17 @@ final class Recorder: Sendable {
         let informer = Informer(source: source, clock: clock, random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { source.watchRVs.count == 1 && clock.pendingCount == 1 })
+        #expect(pollUntil(5) { source.watchRVs.count == 1 && clock.pendingCount == 1 })
         clock.advance(by: 0.7)
         usleep(100_000)
         #expect(source.watchRVs.count == 1, "no reconnect before 0.8 s")
         clock.advance(by: 0.1)
-        #expect(within(5) { source.watchRVs.count == 2 && clock.pendingCount == 1 })
+        #expect(pollUntil(5) { source.watchRVs.count == 2 && clock.pendingCount == 1 })
         clock.advance(by: 1.5)
         usleep(100_000)
         #expect(source.watchRVs.count == 2, "the second wait is 1.6 s")
         clock.advance(by: 0.1)
-        #expect(within(5) { source.watchRVs.count == 3 })
+        #expect(pollUntil(5) { source.watchRVs.count == 3 })
         #expect(source.state.withLock { $0.listCalls.count } == 1, "a plain failure does not relist")
     }
 
@@ -170,7 +171,7 @@ final class Recorder: Sendable {
         let informer = Informer(source: source, handlers: rec.handlers(), clock: clock, resyncPeriod: 60, random: { 0 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { informer.hasSynced })
+        #expect(pollUntil(5) { informer.hasSynced })
         clock.advance(by: 60)
         #expect(rec.all.filter { $0.hasPrefix("update") }.sorted() == ["update a", "update b"])
     }

@@ -176,16 +176,5 @@ final class HandlerLog<T: KubeResource>: Sendable {
     }
 }
 
-/// Polls `condition` until it holds or `timeout` seconds pass: a generous deadline, not a
-/// timing claim.
-func within(_ timeout: TimeInterval = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if try condition() { return true }
-        usleep(5_000)
-    }
-    return try condition()
-}
-
 /// Parses a resourceVersion the stand-in hands out (decimal; one global counter).
 func rvNumber(_ rv: String) -> Int64 { Int64(rv) ?? -1 }

@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeStandin
 @testable import KubeRuntime
+import TestPolling
 
 typealias ConfigMapInformer = Informer<ClientListerWatcher<ConfigMap>>
 
@@ -58,7 +59,7 @@ extension StandinIntegration {
             #expect(!inf.hasSynced)
             inf.run()
             defer { inf.stop() }
-            #expect(within { inf.hasSynced })
+            #expect(pollUntil(20) { inf.hasSynced })
             // 1100 objects at 500 a page: three list requests (500 + 500 + 100), one consistent snapshot.
             #expect(cluster.api.requestCounts()["list configmaps"] == 3)
             #expect(inf.store.count == total)
@@ -69,7 +70,7 @@ extension StandinIntegration {
             #expect(storeMatchesBackend(inf, cluster.api, ns, names: Set(names)))
 
             // Live changes arrive as handler calls, in the order they were made.
-            #expect(within { cluster.api.openWatchCount == 1 })
+            #expect(pollUntil(20) { cluster.api.openWatchCount == 1 })
             log.clear()
             try cluster.client.createConfigMap("live-1", in: ns, data: ["v": "1"])
             try cluster.client.updateConfigMap("live-1", in: ns) { $0.data = ["v": "2"] }
@@ -77,7 +78,7 @@ extension StandinIntegration {
             try cluster.client.deleteConfigMap("live-1", in: ns)
             try cluster.client.updateConfigMap("cm-0007", in: ns) { $0.data = ["i": "seven"] }
             let expected = ["add live-1", "update live-1", "add live-2", "delete live-1", "update cm-0007"]
-            #expect(within { log.lines.count >= expected.count })
+            #expect(pollUntil(20) { log.lines.count >= expected.count })
             #expect(log.lines == expected)
             let updates = log.updates.withLock { $0 }
             #expect(updates.map { $0.old.data ?? [:] } == [["v": "1"], ["i": "7"]])
@@ -85,7 +86,7 @@ extension StandinIntegration {
             #expect(inf.store.get(ObjectKey(namespace: ns, name: "live-1")) == nil)
             #expect(inf.store.count == total + 1)
             let afterLive = cluster.api.currentResourceVersion
-            #expect(within { inf.resourceVersion == String(afterLive) }, "the last event's version is the resume point")
+            #expect(pollUntil(20) { inf.resourceVersion == String(afterLive) }, "the last event's version is the resume point")
 
             // Writes the watch does not deliver (another namespace, another resource) move the
             // server's version; bookmarks carry it to the informer without any handler call.
@@ -94,7 +95,7 @@ extension StandinIntegration {
             _ = try cluster.client.create(Lease(metadata: ObjectMeta(name: "unrelated", namespace: ns), spec: LeaseSpec(holderIdentity: "x")), namespace: ns)
             let serverRV = cluster.api.currentResourceVersion
             #expect(serverRV > afterLive)
-            #expect(within { rvNumber(inf.resourceVersion) >= serverRV }, "bookmarks advance the informer to \(serverRV), it is at \(inf.resourceVersion)")
+            #expect(pollUntil(20) { rvNumber(inf.resourceVersion) >= serverRV }, "bookmarks advance the informer to \(serverRV), it is at \(inf.resourceVersion)")
             #expect(log.lines.isEmpty)
 
             // And the bookmark's version is a valid resume point: after a cut, nothing is replayed
@@ -102,8 +103,8 @@ extension StandinIntegration {
             cluster.api.resetRequestCounts()
             cluster.api.cutWatches()
             try cluster.client.createConfigMap("after-cut", in: ns)
-            #expect(within { log.lines.count >= 1 })
-            #expect(within { storeMatchesBackend(inf, cluster.api, ns, names: Set(names + ["live-1", "live-2", "after-cut"])) })
+            #expect(pollUntil(20) { log.lines.count >= 1 })
+            #expect(pollUntil(20) { storeMatchesBackend(inf, cluster.api, ns, names: Set(names + ["live-1", "live-2", "after-cut"])) })
             #expect(log.lines == ["add after-cut"])
             #expect(cluster.api.requestCounts()["list configmaps"] == nil, "a resumable watch needs no relist")
         }
@@ -119,7 +120,7 @@ extension StandinIntegration {
             let inf = informer(cluster, namespace: ns, log: log)
             inf.run()
             defer { inf.stop() }
-            #expect(within { inf.hasSynced && cluster.api.openWatchCount == 1 })
+            #expect(pollUntil(20) { inf.hasSynced && cluster.api.openWatchCount == 1 })
             #expect(inf.store.count == originals.count)
 
             // Hold the informer's thread inside a handler, so it cannot read its watch: then cut the
@@ -139,7 +140,7 @@ extension StandinIntegration {
             log.releaseHold()
 
             // The resumed watch gets 410: the informer relists and reconciles its cache.
-            #expect(within { storeMatchesBackend(inf, cluster.api, ns, names: Set(originals).union(added)) })
+            #expect(pollUntil(20) { storeMatchesBackend(inf, cluster.api, ns, names: Set(originals).union(added)) })
             #expect(cluster.api.requestCounts()["list configmaps"] == 1)
             let counts = log.counts
             #expect(Set(log.names("delete")) == gone && log.names("delete").count == gone.count,
@@ -158,7 +159,7 @@ extension StandinIntegration {
             log.clear()
             try cluster.client.createConfigMap("after-relist", in: ns)
             try cluster.client.deleteConfigMap("cm-19", in: ns)
-            #expect(within { log.lines.count >= 2 })
+            #expect(pollUntil(20) { log.lines.count >= 2 })
             #expect(log.lines == ["add after-relist", "delete cm-19"])
             #expect(cluster.api.requestCounts()["list configmaps"] == 1)
             #expect(cluster.api.requestCounts()["watch configmaps", default: 0] >= 2, "the expired watch, then the one after the relist")
@@ -207,7 +208,7 @@ extension StandinIntegration {
             let inf = informer(cluster, namespace: ns, log: log)
             inf.run()
             defer { inf.stop() }
-            #expect(within { inf.hasSynced && cluster.api.openWatchCount == 1 })
+            #expect(pollUntil(20) { inf.hasSynced && cluster.api.openWatchCount == 1 })
             cluster.api.resetRequestCounts()
 
             // While connected.
@@ -227,7 +228,7 @@ extension StandinIntegration {
             for i in 0..<5 { try update("a-\(i)") }
             try delete("a-5")
             try update("p-0")
-            #expect(within { cluster.api.openWatchCount == 1 && inf.store.get(ObjectKey(namespace: ns, name: "b-9")) != nil },
+            #expect(pollUntil(20) { cluster.api.openWatchCount == 1 && inf.store.get(ObjectKey(namespace: ns, name: "b-9")) != nil },
                     "the informer reconnects and catches up")
 
             // After the reconnect.
@@ -237,7 +238,7 @@ extension StandinIntegration {
             try delete("a-0")
             try update("p-0")
             try create("sentinel")
-            #expect(within { inf.store.get(ObjectKey(namespace: ns, name: "sentinel")) != nil })
+            #expect(pollUntil(20) { inf.store.get(ObjectKey(namespace: ns, name: "sentinel")) != nil })
             #expect(storeMatchesBackend(inf, cluster.api, ns, names: Set(expected.keys)))
 
             let counts = log.counts
@@ -265,7 +266,7 @@ extension StandinIntegration {
             let inf = informer(cluster, namespace: ns, labelSelector: selector, log: log)
             inf.run()
             defer { inf.stop() }
-            #expect(within { inf.hasSynced && cluster.api.openWatchCount == 1 })
+            #expect(pollUntil(20) { inf.hasSynced && cluster.api.openWatchCount == 1 })
             #expect(Set(inf.store.keys.map(\.name)) == ["web-a"])
             #expect(log.lines == ["add web-a"])
             log.clear()
@@ -283,8 +284,8 @@ extension StandinIntegration {
             try cluster.client.createConfigMap("web-b", in: ns, labels: ["tier": "web", "team": "b"])
             try cluster.client.deleteConfigMap("bare", in: ns)
             let expected = ["update web-a", "add db-a", "delete web-a", "add web-b"]
-            #expect(within { log.lines.count >= expected.count })
-            #expect(try within { try storeMatchesServer(inf, cluster.client, ns, labelSelector: selector) })
+            #expect(pollUntil(20) { log.lines.count >= expected.count })
+            #expect(try pollUntil(20) { try storeMatchesServer(inf, cluster.client, ns, labelSelector: selector) })
             #expect(log.lines == expected)
             #expect(Set(inf.store.keys.map(\.name)) == ["db-a", "web-b"])
             #expect(inf.store.get(ObjectKey(namespace: ns, name: "db-a"))?.metadata.labels?["tier"] == "web")

@@ -5,6 +5,7 @@ import KubeClient
 import KubeModel
 import KubeStandin
 @testable import KubeRuntime
+import TestPolling
 
 /// A `ClientLeaseStore` that can be cut off from the server, as a replica behind a network
 /// partition (or hung) would be: every call fails while partitioned. It remembers the last Lease
@@ -151,9 +152,9 @@ extension StandinIntegration {
             let b = try Candidate("elector-b", client: cluster.client, timing: Self.timing)
             let sampler = OverlapSampler([a, b])
             a.elector.run()
-            #expect(within { a.isLeader })
+            #expect(pollUntil(20) { a.isLeader })
             b.elector.run()
-            #expect(within { b.observed.contains("elector-a") })
+            #expect(pollUntil(20) { b.observed.contains("elector-a") })
             return (a, b, sampler)
         }
 
@@ -168,18 +169,18 @@ extension StandinIntegration {
             b.elector.run()
             defer { a.elector.release(); b.elector.release() }
 
-            #expect(within { a.isLeader || b.isLeader })
+            #expect(pollUntil(20) { a.isLeader || b.isLeader })
             let (leader, standby) = a.isLeader ? (a, b) : (b, a)
             let first = try lease(cluster)
             #expect(first.spec?.holderIdentity == leader.identity)
             #expect(first.spec?.leaseTransitions == 0)
             #expect(first.spec?.leaseDurationSeconds == 3)
-            #expect(within { standby.observed.contains(leader.identity) }, "the standby sees who leads")
+            #expect(pollUntil(20) { standby.observed.contains(leader.identity) }, "the standby sees who leads")
 
             // The leader keeps renewing: the lease lives past its first expiry with the same holder,
             // and the standby never takes it.
             let acquired = try time(first.spec?.acquireTime)
-            #expect(try within { try time(lease(cluster).spec?.renewTime) > acquired.addingTimeInterval(Self.timing.leaseDuration + 0.5) })
+            #expect(try pollUntil(20) { try time(lease(cluster).spec?.renewTime) > acquired.addingTimeInterval(Self.timing.leaseDuration + 0.5) })
             let renewed = try lease(cluster)
             #expect(renewed.spec?.holderIdentity == leader.identity)
             #expect(renewed.spec?.leaseTransitions == 0)
@@ -192,7 +193,7 @@ extension StandinIntegration {
             leader.elector.release()
             #expect(!leader.isLeader)
             #expect(leader.stoppedCount == 1)
-            #expect(within { standby.isLeader })
+            #expect(pollUntil(20) { standby.isLeader })
             let takenOver = try lease(cluster)
             #expect(takenOver.spec?.holderIdentity == standby.identity)
             #expect(takenOver.spec?.leaseTransitions == 1)
@@ -204,10 +205,10 @@ extension StandinIntegration {
             sampler.add(c)
             c.elector.run()
             defer { c.elector.release() }
-            #expect(within { c.observed.contains(standby.identity) })
+            #expect(pollUntil(20) { c.observed.contains(standby.identity) })
             #expect(!c.isLeader)
             standby.elector.release()
-            #expect(within { c.isLeader })
+            #expect(pollUntil(20) { c.isLeader })
             let third = try lease(cluster)
             #expect(third.spec?.holderIdentity == "elector-c")
             #expect(third.spec?.leaseTransitions == 2)
@@ -226,7 +227,7 @@ extension StandinIntegration {
             let a = try Candidate("elector-a", client: cluster.client, timing: Self.timing)
             a.elector.run()
             defer { a.elector.release() }
-            #expect(within { a.isLeader })
+            #expect(pollUntil(20) { a.isLeader })
 
             let hold = a.store.hold.withLock { h in
                 h.armed = true
@@ -261,9 +262,9 @@ extension StandinIntegration {
             // a is cut off: it can neither renew nor release.
             a.store.partitioned.withLock { $0 = true }
             // Its renewals fail; past renewDeadline it stops leading and says so.
-            #expect(within { !a.isLeader })
+            #expect(pollUntil(20) { !a.isLeader })
             #expect(a.stoppedCount == 1)
-            #expect(within { b.isLeader })
+            #expect(pollUntil(20) { b.isLeader })
             let lastRenewal = try #require(a.store.lastWritten.withLock { $0 })
             let taken = try lease(cluster)
             #expect(taken.spec?.holderIdentity == "elector-b")
@@ -276,7 +277,7 @@ extension StandinIntegration {
 
             // Back from the partition, a finds a live lease held by b and stays a standby.
             a.store.partitioned.withLock { $0 = false }
-            #expect(within { a.observed.contains("elector-b") })
+            #expect(pollUntil(20) { a.observed.contains("elector-b") })
             #expect(!a.isLeader && b.isLeader)
             #expect(a.startedCount == 1)
 
@@ -293,7 +294,7 @@ extension StandinIntegration {
             // The API server answers every Lease update with 500 (reads still work).
             cluster.api.resetRequestCounts()
             cluster.api.faults.failNext(1_000_000, FaultInjector.Match(verb: "update", pathContains: "/leases/"), with: FaultInjector.Failure(status: 500))
-            #expect(within { !a.isLeader })
+            #expect(pollUntil(20) { !a.isLeader })
             #expect(a.stoppedCount == 1)
             #expect(cluster.api.requestCounts()["update leases.coordination.k8s.io", default: 0] > 1, "a tried to renew")
             // No one can write the lease, so no one leads (b's takeover attempts fail too).
@@ -303,7 +304,7 @@ extension StandinIntegration {
 
             // Once the server heals, exactly one of them leads again.
             cluster.api.faults.clear()
-            #expect(within { a.isLeader || b.isLeader })
+            #expect(pollUntil(20) { a.isLeader || b.isLeader })
             let healed = try lease(cluster)
             let leader = a.isLeader ? a : b
             #expect(healed.spec?.holderIdentity == leader.identity)

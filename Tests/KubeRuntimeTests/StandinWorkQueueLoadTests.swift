@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import KubeRuntime
+import TestPolling
 
 extension StandinIntegration {
     /// The work queue under the load an informer storm puts on it (no server involved; it runs
@@ -58,7 +59,7 @@ extension StandinIntegration {
                 }
             }
             // Bounded wait for the condition the queue promises, not for a time.
-            let settled = within(30) { tally.withLock { $0.addersDone == adders && $0.inFlight.isEmpty && $0.caughtUp } }
+            let settled = pollUntil(30) { tally.withLock { $0.addersDone == adders && $0.inFlight.isEmpty && $0.caughtUp } }
             #expect(workers.stop(drainTimeout: 5))
             let t = tally.withLock { $0 }
             let behind = t.lastAdd.keys.sorted().filter { (t.lastStart[$0] ?? -1) <= t.lastAdd[$0]! }

@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 import KubeModel
 @testable import KubeRuntime
+import TestPolling
 
 /// The cache keeps what the transform leaves, hands the same to the handlers, and shares the
 /// strings objects repeat without changing any value.
@@ -21,7 +22,7 @@ import KubeModel
                                 transform: { d in d.metadata.labels = ["t": "rv\(d.metadata.resourceVersion ?? "")"] }, random: { 0.5 })
         informer.run()
         defer { informer.stop() }
-        #expect(within(5) { seen.withLock { $0.count } == 2 })
+        #expect(pollUntil(5) { seen.withLock { $0.count } == 2 })
         #expect(seen.withLock { $0 } == ["add rv1", "update rv1 rv2"])
         #expect(informer.store.get(ObjectKey(namespace: "ns", name: "a"))?.metadata.labels == ["t": "rv2"])
     }

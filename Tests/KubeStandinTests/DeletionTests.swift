@@ -2,6 +2,7 @@ import Foundation
 import KubeModel
 import Testing
 @testable import KubeStandin
+import TestPolling
 
 @Suite struct DeletionTests {
     let d = CoreFixtures.deployments
@@ -111,7 +112,7 @@ import Testing
         let owner = try #require(server.call("POST", d, body: CoreFixtures.deployment("web")).json)
         _ = server.call("POST", cm, body: Self.ownedConfigMap("dep", owner: owner))
         _ = server.call("DELETE", d + "/web")
-        #expect(await eventually { server.call("GET", cm + "/dep").status == 404 })
+        #expect(await pollUntil { server.call("GET", cm + "/dep").status == 404 })
     }
 
     @Test func orphanRemovesOwnerReferencesThenTheOwner() throws {

@@ -100,16 +100,6 @@ final class WatchCollector: Sendable {
     func cancel() { stream?.cancel() }
 }
 
-/// Polls `condition` until true or the (generous) deadline passes.
-func eventually(timeout: Double = 10, _ condition: () -> Bool) async -> Bool {
-    let deadline = Date().addingTimeInterval(timeout)
-    while Date() < deadline {
-        if condition() { return true }
-        try? await Task.sleep(nanoseconds: 5_000_000)
-    }
-    return condition()
-}
-
 enum CoreFixtures {
     static func deployment(_ name: String, replicas: Int64? = 1, labels: [String: JSONValue] = ["app": "web"], image: String = "nginx:1.27") -> JSONValue {
         var spec: JSONValue = [

@@ -3,6 +3,7 @@ import KubeModel
 import Synchronization
 import Testing
 @testable import KubeStandin
+import TestPolling
 
 @Suite struct WatchSemanticsTests {
     let cm = CoreFixtures.configMaps
@@ -31,7 +32,7 @@ import Testing
         #expect(rvs == rvs.sorted() && Set(rvs).count == rvs.count)
         w.cancel()
         #expect(await w.waitForEnd() == .cancelled)
-        #expect(await eventually { server.openWatchCount == 0 })
+        #expect(await pollUntil { server.openWatchCount == 0 })
     }
 
     /// The writer's answer and the watch event carry the same object, byte for byte (the stored
@@ -124,7 +125,7 @@ import Testing
         let w = server.watch(cm, query: ["timeoutSeconds": "1"])
         #expect(await w.waitForEnd() == .finished)
         #expect(w.endCount == 1)
-        #expect(await eventually { server.openWatchCount == 0 })
+        #expect(await pollUntil { server.openWatchCount == 0 })
     }
 
     @Test func selectorsTurnTransitionsIntoAddedAndDeleted() async {
@@ -199,7 +200,7 @@ import Testing
         #expect(server.openWatchCount == 0)
         let collector = WatchCollectorProbe()
         stream.start(onFrame: { collector.add($0) }, onEnd: { collector.finish($0) })
-        #expect(await eventually { collector.end == .finished })
+        #expect(await pollUntil { collector.end == .finished })
         #expect(collector.count == 3)
     }
 
