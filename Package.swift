@@ -8,6 +8,7 @@ import PackageDescription
 //   KubeRuntime       -> KubeModel, KubeClient      informers, cache, work queue, leader election, metrics, probes.
 //   DynamoAPI         -> KubeModel                  the DynamoDeployment contract: types, validation, graph, desired state.
 //   DynamoController  -> DynamoAPI, KubeRuntime, KubeClient   the reconciler.
+//   ChildProcesses    (Foundation only)           programs run as logged child processes (bench, e2e).
 let package = Package(
     name: "dynamo-operator",
     platforms: [.macOS(.v15)],
@@ -34,6 +35,7 @@ let package = Package(
             providers: [.apt(["libcurl4-openssl-dev"])]
         ),
         .target(name: "KubeModel"),
+        .target(name: "ChildProcesses"),
         .target(
             name: "KubeClient",
             dependencies: [
@@ -103,7 +105,7 @@ let package = Package(
         .executableTarget(
             name: "dynamo-bench",
             dependencies: [
-                "DynamoAPI", "DynamoController", "KubeClient", "KubeModel", "KubeStandin",
+                "DynamoAPI", "DynamoController", "KubeClient", "KubeModel", "KubeStandin", "ChildProcesses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -130,7 +132,7 @@ let package = Package(
         ),
         .testTarget(
             name: "E2ETests",
-            dependencies: ["DynamoAPI", "KubeClient", "KubeStandin", "KubeModel", "DynamoController", "KubeRuntime"]
+            dependencies: ["DynamoAPI", "KubeClient", "KubeStandin", "KubeModel", "DynamoController", "KubeRuntime", "ChildProcesses"]
         ),
     ]
 )

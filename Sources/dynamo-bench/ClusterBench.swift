@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import ChildProcesses
 import KubeClient
 import KubeStandin
 import KubeModel
@@ -98,7 +99,7 @@ struct ClusterBench {
     let scratch: String
 
     func run(n: Int) throws -> ClusterResult {
-        let standin: ChildProcess?
+        let standin: LoggedProcess?
         let client: KubeClient
         let kubeconfig: String
         if let external = options.kubeconfig {
@@ -106,7 +107,7 @@ struct ClusterBench {
             kubeconfig = external
             client = try KubeClient.load(kubeconfigPath: external)
         } else {
-            let process = try ChildProcess(name: "kube-standin-\(n)", executable: try options.binary("kube-standin"),
+            let process = try LoggedProcess(name: "kube-standin-\(n)", executable: try options.binary("kube-standin"),
                                            arguments: ["--port", "0", "--simulate-readiness-ms", String(options.readinessMs),
                                                        "--history-size", String(max(10_000, n * 40))],
                                            logDirectory: scratch)
@@ -135,7 +136,7 @@ struct ClusterBench {
         try control?.resetRequestCounts()
         let probePort = try freeLocalPort()
         let metricsPort = try freeLocalPort()
-        let op = try ChildProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
+        let op = try LoggedProcess(name: "dynamo-operator-\(n)", executable: try options.binary("dynamo-operator"), arguments: [
             "run", "--kubeconfig", kubeconfig, "--namespace", namespace, "--leader-elect=false",
             "--metrics-bind-address", "127.0.0.1:\(metricsPort)", "--health-probe-bind-address", "127.0.0.1:\(probePort)",
             "--workers", String(options.workers), "--log-level", options.operatorLogLevel, "--resync-period", String(options.resyncPeriod),
@@ -263,7 +264,7 @@ struct ClusterBench {
 
     /// Polls the DynamoDeployment list until `done` holds; returns when it first did. `lists`
     /// counts the polls, so they can be told apart from the operator's own requests.
-    private func waitUntil(_ client: KubeClient, namespace: String, op: ChildProcess, lists: inout Int,
+    private func waitUntil(_ client: KubeClient, namespace: String, op: LoggedProcess, lists: inout Int,
                            _ done: ([DynamoDeployment]) -> Bool) throws -> Date {
         let deadline = Date().addingTimeInterval(options.timeout)
         while Date() < deadline {
@@ -280,7 +281,7 @@ struct ClusterBench {
     /// `kubectl wait` does: one list, then a watch from its resourceVersion (polling lists of N
     /// objects would cost the server more than some of what is measured). Returns the instant
     /// the last one turned Ready; `requests` counts the list and watch calls made, by verb.
-    private func watchUntilReady(_ client: KubeClient, namespace: String, n: Int, op: ChildProcess,
+    private func watchUntilReady(_ client: KubeClient, namespace: String, n: Int, op: LoggedProcess,
                                  requests: inout [String: Int]) throws -> Date {
         final class Progress: @unchecked Sendable {
             let lock = NSLock()

@@ -3,6 +3,7 @@ import Testing
 import KubeClient
 import KubeModel
 import DynamoAPI
+import ChildProcesses
 
 /// One scenario's world: a fresh namespace on the shared e2e cluster, the operator processes
 /// started for it, and reads/writes phrased the way a user would do them with kubectl.
@@ -12,7 +13,7 @@ final class Scenario: @unchecked Sendable {
 
     let cluster: E2ECluster
     let namespace: String
-    private var operators: [OperatorProcess] = []
+    private var operators: [LoggedProcess] = []
 
     init(_ prefix: String = "dynamo-e2e") throws {
         cluster = try SharedCluster.get()
@@ -23,8 +24,8 @@ final class Scenario: @unchecked Sendable {
 
     /// Starts `dynamo-operator run` for this namespace.
     @discardableResult
-    func startOperator(name: String = "op", leaderElect: Bool = false, extraArguments: [String] = []) throws -> OperatorProcess {
-        let op = try OperatorProcess(cluster: cluster, namespace: namespace, name: name, leaderElect: leaderElect, extraArguments: extraArguments).start()
+    func startOperator(name: String = "op", leaderElect: Bool = false, extraArguments: [String] = []) throws -> LoggedProcess {
+        let op = try OperatorProcess.start(cluster: cluster, namespace: namespace, name: name, leaderElect: leaderElect, extraArguments: extraArguments)
         operators.append(op)
         return op
     }

@@ -3,26 +3,24 @@ import Testing
 import KubeClient
 import KubeModel
 import DynamoAPI
+import ChildProcesses
 
 /// `dynamo-operator deploy` against a server, as a user runs it: validation before anything is
 /// sent, server-side apply, kubectl-style outcome lines, server dry runs, IR files.
 @Suite("e2e: deploy CLI", .serialized)
 struct CLIScenarios {
-    /// Runs the operator binary with `arguments`; returns (exit status, stdout + stderr).
+    /// Runs the operator binary with `arguments`; returns (exit status, stdout + stderr). A CLI
+    /// call still running after `cliTimeout` is stopped and fails the scenario.
     func cli(_ cluster: E2ECluster, _ arguments: [String]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try OperatorProcess.binary(settings: cluster.settings))
-        process.arguments = arguments
-        let out = cluster.scratchFile("cli-\(UUID().uuidString.prefix(6)).out")
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        process.waitUntilExit()
-        try handle.close()
-        return (process.terminationStatus, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        let (status, output) = try LoggedProcess.run(name: "dynamo-operator \(arguments.first ?? "")",
+                                                     executable: try OperatorProcess.binary(settings: cluster.settings), arguments: arguments,
+                                                     logPath: cluster.scratchFile("cli-\(UUID().uuidString.prefix(6)).out"), timeout: Self.cliTimeout)
+        guard let status else { throw TimedOut(description: "dynamo-operator \(arguments) still ran after \(Self.cliTimeout) s:\n\(output)") }
+        return (status, output)
     }
+
+    /// Seconds a `deploy`/`validate` call may take: it validates and applies a few objects.
+    static let cliTimeout: TimeInterval = 120
 
     func write(_ cluster: E2ECluster, _ name: String, _ text: String) throws -> String {
         let path = cluster.scratchFile(name)

@@ -5,6 +5,7 @@ import KubeModel
 import KubeStandin
 import DynamoAPI
 import DynamoController
+import ChildProcesses
 
 /// `dynamo-operator run` refuses to start, with one line naming the fix and exit 1, when the CRD
 /// is missing, RBAC forbids what it needs, or the server cannot be reached. Each case gets a
@@ -14,24 +15,9 @@ struct StartupScenarios {
     /// Runs `dynamo-operator run` against `kubeconfig`; returns its exit status and output once it
     /// exits by itself (nil status if it is still running after `timeout`, then it is killed).
     func runOperator(kubeconfig: String, scratch: URL, timeout: TimeInterval = 30) throws -> (Int32?, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try OperatorProcess.binary(settings: .current))
-        process.arguments = ["run", "--kubeconfig", kubeconfig, "--leader-elect=false"] + OperatorProcess.quietServers
-        let out = scratch.appendingPathComponent("run-\(UUID().uuidString.prefix(6)).out").path
-        _ = FileManager.default.createFile(atPath: out, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        let status: Int32? = process.isRunning ? nil : process.terminationStatus
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
-        }
-        try handle.close()
-        return (status, (try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+        try LoggedProcess.run(name: "dynamo-operator run", executable: try OperatorProcess.binary(settings: .current),
+                              arguments: ["run", "--kubeconfig", kubeconfig, "--leader-elect=false"] + OperatorProcess.quietServers,
+                              logPath: scratch.appendingPathComponent("run-\(UUID().uuidString.prefix(6)).out").path, timeout: timeout)
     }
 
     /// A fresh stand-in (optionally with the CRD installed) and a kubeconfig for it.

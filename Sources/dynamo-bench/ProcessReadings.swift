@@ -1,58 +1,16 @@
 import Foundation
+import ChildProcesses
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A program the benchmark runs as a separate process (the stand-in API server, the operator),
-/// so its memory and start-up are measured as a user would see them.
-///
-/// Guarantees: output goes to a log file (never a pipe that could fill up and stall the child);
-/// `stop()` sends SIGTERM and waits; a process still running at deinit is killed.
-final class ChildProcess: @unchecked Sendable {
-    let process = Process()
-    let logPath: String
-    let name: String
-
-    init(name: String, executable: String, arguments: [String], logDirectory: String) throws {
-        self.name = name
-        logPath = "\(logDirectory)/\(name).log"
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-    }
-
-    deinit {
-        if process.isRunning {
-            _ = kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-    }
-
-    func start() throws { try process.run() }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-
-    func stop() {
-        if process.isRunning { process.terminate() }
-        process.waitUntilExit()
-    }
-
-    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    /// Waits until the log contains a line with `marker`; returns that line.
-    func waitForLine(containing marker: String, timeout: TimeInterval) throws -> String {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = log().split(separator: "\n").first(where: { $0.contains(marker) }) { return String(line) }
-            if !process.isRunning { throw BenchError("\(name) exited (status \(process.terminationStatus)) before printing '\(marker)':\n\(log().suffix(2000))") }
-            Thread.sleep(forTimeInterval: 0.02)
-        }
-        throw BenchError("\(name) did not print '\(marker)' within \(timeout)s:\n\(log().suffix(2000))")
+/// What the benchmark reads of the programs it runs as separate processes (the stand-in API
+/// server, the operator), so their memory, CPU and start-up are measured as a user would see
+/// them (Linux `/proc`).
+extension LoggedProcess {
+    /// A program whose log goes to `logDirectory/name.log`.
+    convenience init(name: String, executable: String, arguments: [String], logDirectory: String) throws {
+        try self.init(name: name, executable: executable, arguments: arguments, logPath: "\(logDirectory)/\(name).log")
     }
 
     /// Resident memory now and at its peak, and the anonymous part now (heap and stacks, without
