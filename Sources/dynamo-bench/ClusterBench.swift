@@ -54,6 +54,23 @@ struct ClusterResult: Codable {
     /// CPU spent converging (operator + server) over CPU spent on the lower bound (client +
     /// server): where both runs keep every core busy, the time ratio follows this one.
     var cpuRatio: Double?
+    /// The write floors: the lower bound's client replaying, as fast as it can, the writes the
+    /// operator issues besides the child applies. Each floor over the lower bound is the ratio
+    /// an operator that cost nothing to run would reach with those calls on this server.
+    var writeFloors: [WriteFloor]
+
+    struct WriteFloor: Codable {
+        /// "applies + status" (the calls the API-call target allows) or "applies + status + Events"
+        /// (every write the operator issues).
+        var writes: String
+        var writesPerGraph: Int
+        /// The fastest of `ClusterBench.lowerBoundRounds` rounds, as for the lower bound.
+        var seconds: Double
+        var roundsSeconds: [Double]
+        var ratioToLowerBound: Double
+        var serverCPUSeconds: Double?
+        var clientCPUSeconds: Double?
+    }
 
     static func cpuRatio(operator o: Double?, server s: Double?, client c: Double?, lowerBoundServer l: Double?) -> Double? {
         guard let o, let s, let c, let l, c + l > 0 else { return nil }
@@ -73,7 +90,9 @@ struct ClusterResult: Codable {
 ///    convergence (target 0);
 /// 5. reaction = a child Deployment deleted by hand → seen recreated, over `trials` trials;
 /// 6. lower bound = the same server accepting the same 8N child applies from the client alone,
-///    on as many threads as the operator has workers; the fastest of `lowerBoundRounds` rounds.
+///    on as many threads as the operator has workers; the fastest of `lowerBoundRounds` rounds;
+/// 7. write floors = the same, with the operator's status writes (and then its Events) added to
+///    the applies: what the operator's calls alone cost this server, its own work aside.
 struct ClusterBench {
     /// Seconds between the bench's own polls of the DynamoDeployment list: coarse enough to
     /// cost the server little at N = 1000, fine enough for the resolution reported.
@@ -87,6 +106,9 @@ struct ClusterBench {
     /// Lower-bound rounds per N (each into a fresh namespace); the fastest counts. A round is a
     /// few seconds at N = 1000, and on a shared machine one round alone ranged 5–12 s.
     static let lowerBoundRounds = 3
+    /// Seconds to wait for a replay's namespace to be removed before the next round (a real
+    /// cluster's namespace controller may take minutes; the stand-in's, a second or two).
+    static let namespaceRemovalTimeout: TimeInterval = 120
 
     /// One lower-bound round: its time and the CPU the server and the client spent in it.
     struct LowerBoundRound {
@@ -214,24 +236,20 @@ struct ClusterBench {
         let swiftRuntime = op.mapsLibrary("libswiftCore") ? "shared" : "static"
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)
-        var rounds: [LowerBoundRound] = []
-        for _ in 0..<Self.lowerBoundRounds {
-            let serverCPUBefore = standin?.cpuSeconds()
-            let clientCPUBefore = ProcFile.cpuSeconds(pid: getpid())
-            let seconds = try lowerBound(client, n: n)
-            rounds.append(LowerBoundRound(seconds: seconds,
-                                          serverCPUSeconds: Self.cpuSpent(since: serverCPUBefore, now: standin?.cpuSeconds()),
-                                          clientCPUSeconds: Self.cpuSpent(since: clientCPUBefore, now: ProcFile.cpuSeconds(pid: getpid()))))
-            log("N=\(n): lower bound \(format(seconds)) s (CPU: server \(format(rounds.last?.serverCPUSeconds ?? 0)) s, client \(format(rounds.last?.clientCPUSeconds ?? 0)) s)")
+        let lowerBound = try fastestReplay(client, n: n, standin: standin, extras: [])
+        let lower = lowerBound.best.seconds
+        var floors: [ClusterResult.WriteFloor] = []
+        for extras in [[ReplayExtra.status], [.status, .events]] {
+            let replay = try fastestReplay(client, n: n, standin: standin, extras: extras)
+            floors.append(ClusterResult.WriteFloor(
+                writes: (["applies"] + extras.map(\.rawValue)).joined(separator: " + "), writesPerGraph: replay.writesPerGraph,
+                seconds: replay.best.seconds, roundsSeconds: replay.rounds.map(\.seconds), ratioToLowerBound: replay.best.seconds / lower,
+                serverCPUSeconds: replay.best.serverCPUSeconds, clientCPUSeconds: replay.best.clientCPUSeconds))
         }
-        guard let best = rounds.min(by: { $0.seconds < $1.seconds }) else { throw BenchError("no lower-bound round ran") }
-        let lower = best.seconds
-        let lowerServerCPU = best.serverCPUSeconds
-        let lowerClientCPU = best.clientCPUSeconds
 
         return ClusterResult(
             n: n, componentsPerGraph: options.components, startupSeconds: startup, convergenceSeconds: convergence,
-            lowerBoundSeconds: lower, lowerBoundRoundsSeconds: rounds.map(\.seconds), ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
+            lowerBoundSeconds: lower, lowerBoundRoundsSeconds: lowerBound.rounds.map(\.seconds), ratio: convergence / lower, callsPerGraph: perGraph, callsPerGraphByResource: perResource,
             idleWrites: idleWrites, idleWindowSeconds: idleWindow, settleSeconds: settle,
             operatorSwiftRuntime: swiftRuntime,
             peakRSSMiB: Double(max(peakAtConvergence?.peak ?? 0, steady?.peak ?? 0)) / 1_048_576,
@@ -239,9 +257,11 @@ struct ClusterBench {
             reactionP50Ms: percentile(latencies, 0.5) * 1000, reactionP99Ms: percentile(latencies, 0.99) * 1000,
             reactionTrials: latencies.count,
             reconcilesPerGraph: reconciles.map { Double($0) / Double(n) },
-            operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerServerCPU,
-            benchCPUSecondsConverging: benchCPU, lowerBoundClientCPUSeconds: lowerClientCPU,
-            cpuRatio: ClusterResult.cpuRatio(operator: operatorCPU, server: serverCPU, client: lowerClientCPU, lowerBoundServer: lowerServerCPU))
+            operatorCPUSeconds: operatorCPU, serverCPUSeconds: serverCPU, lowerBoundServerCPUSeconds: lowerBound.best.serverCPUSeconds,
+            benchCPUSecondsConverging: benchCPU, lowerBoundClientCPUSeconds: lowerBound.best.clientCPUSeconds,
+            cpuRatio: ClusterResult.cpuRatio(operator: operatorCPU, server: serverCPU, client: lowerBound.best.clientCPUSeconds,
+                                             lowerBoundServer: lowerBound.best.serverCPUSeconds),
+            writeFloors: floors)
     }
 
     /// CPU seconds between two readings of a process's counter; nil when either is missing
@@ -366,28 +386,101 @@ struct ClusterBench {
         return out
     }
 
-    /// The server accepting the same 8N child applies, issued by the client alone.
-    private func lowerBound(_ client: KubeClient, n: Int) throws -> Double {
-        let namespace = "bench-lower-\(n)-\(UUID().uuidString.prefix(4).lowercased())"
+    /// What a replay issues besides the children's applies.
+    enum ReplayExtra: String {
+        case status, events = "Events"
+    }
+
+    /// `lowerBoundRounds` replay rounds; the fastest counts (a shared machine only ever adds).
+    private func fastestReplay(_ client: KubeClient, n: Int, standin: LoggedProcess?, extras: [ReplayExtra])
+        throws -> (best: LowerBoundRound, rounds: [LowerBoundRound], writesPerGraph: Int) {
+        var rounds: [LowerBoundRound] = []
+        var writesPerGraph = 0
+        let what = extras.isEmpty ? "lower bound" : "write floor (applies + \(extras.map(\.rawValue).joined(separator: " + ")))"
+        for _ in 0..<Self.lowerBoundRounds {
+            let (round, perGraph) = try replay(client, n: n, standin: standin, extras: extras)
+            rounds.append(round)
+            writesPerGraph = perGraph
+            log("N=\(n): \(what) \(format(round.seconds)) s (CPU: server \(format(round.serverCPUSeconds ?? 0)) s, client \(format(round.clientCPUSeconds ?? 0)) s)")
+        }
+        guard let best = rounds.min(by: { $0.seconds < $1.seconds }) else { throw BenchError("no \(what) round ran") }
+        return (best, rounds, writesPerGraph)
+    }
+
+    /// One round in a fresh namespace: the client alone issues the 8N child applies (ownerless,
+    /// so no garbage collector takes them) and, per `extras`, the operator's status patches of
+    /// N DynamoDeployments created beforehand and its Events, on as many threads as the operator
+    /// has workers. Only the writes are timed and their CPU counted; the namespace is gone again
+    /// before the next round starts, so its cleanup never competes with a measurement.
+    private func replay(_ client: KubeClient, n: Int, standin: LoggedProcess?, extras: [ReplayExtra]) throws -> (LowerBoundRound, Int) {
+        enum Write {
+            case apply(OperatorWrites.Apply)
+            case status(name: String, patch: JSONValue)
+            case event(JSONValue)
+        }
+        let label = extras.isEmpty ? "lower" : "floor"
+        let namespace = "bench-\(label)-\(n)-\(UUID().uuidString.prefix(4).lowercased())"
         _ = try client.create(.namespaces, namespace: nil, body: ["apiVersion": "v1", "kind": "Namespace", "metadata": ["name": .string(namespace)]])
-        defer { try? client.delete(.namespaces, namespace: nil, name: namespace) }
-        var writes: [(DesiredChildKind, String, JSONValue)] = []
-        for i in 0..<n {
-            let dd = try BenchGraph.typed(name: "g\(i)", namespace: namespace, components: options.components)
-            for child in try DesiredState.children(of: dd) {
-                var object = SpecHash.stamped(child.object)
-                object[path: ["metadata", "ownerReferences"]] = nil
-                writes.append((child.summary.kind, child.name, object))
+        defer { removeNamespace(client, namespace) }
+        let owners: [DynamoDeployment]
+        if extras.contains(.status) {
+            let created = Mutex([DynamoDeployment?](repeating: nil, count: n))
+            try parallel(n, threads: Self.creators) { i in
+                let dd = try client.create(DynamoDeployment.resource, namespace: namespace,
+                                           body: BenchGraph.object(name: "g\(i)", namespace: namespace, components: options.components))
+                    .decode(as: DynamoDeployment.self)
+                created.withLock { $0[i] = dd }
             }
+            owners = created.withLock { $0.compactMap { $0 } }
+        } else {
+            owners = try (0..<n).map { try BenchGraph.typed(name: "g\($0)", namespace: namespace, components: options.components) }
+        }
+        var writes: [Write] = []
+        for dd in owners {
+            let graph = try OperatorWrites(dd: dd, ownerless: true)
+            writes += graph.applies.map(Write.apply)
+            if extras.contains(.status) { writes += graph.statusPatches.map { .status(name: dd.metadata.name ?? "", patch: $0) } }
+            if extras.contains(.events) { writes += graph.events.map(Write.event) }
         }
         let all = writes
+        let serverCPUBefore = standin?.cpuSeconds()
+        let clientCPUBefore = ProcFile.cpuSeconds(pid: getpid())
         let start = Date()
         try parallel(all.count, threads: options.workers) { i in
-            let (kind, name, object) = all[i]
-            _ = try client.patch(kind.resource, namespace: namespace, name: name, patch: .apply(object),
-                                 options: WriteOptions(fieldManager: "dynamo-operator", force: true))
+            switch all[i] {
+            case .apply(let a):
+                _ = try client.patch(a.kind.resource, namespace: namespace, name: a.name, patch: .apply(a.object),
+                                     options: WriteOptions(fieldManager: ClientClusterWriter.fieldManager, force: true))
+            case .status(let name, let patch):
+                try client.patchIgnoringResult(DynamoDeployment.resource, namespace: namespace, name: name, patch: .merge(patch),
+                                               subresource: "status", options: WriteOptions(fieldManager: ClientClusterWriter.fieldManager))
+            case .event(let body):
+                try client.createIgnoringResult(.events, namespace: namespace, body: body)
+            }
         }
-        return Date().timeIntervalSince(start)
+        let seconds = Date().timeIntervalSince(start)
+        let round = LowerBoundRound(seconds: seconds,
+                                    serverCPUSeconds: Self.cpuSpent(since: serverCPUBefore, now: standin?.cpuSeconds()),
+                                    clientCPUSeconds: Self.cpuSpent(since: clientCPUBefore, now: ProcFile.cpuSeconds(pid: getpid())))
+        return (round, all.count / max(n, 1))
+    }
+
+    /// Deletes a replay's namespace and waits (bounded) until the server has removed it and
+    /// everything in it.
+    private func removeNamespace(_ client: KubeClient, _ namespace: String) {
+        try? client.delete(.namespaces, namespace: nil, name: namespace)
+        let deadline = Date().addingTimeInterval(Self.namespaceRemovalTimeout)
+        while Date() < deadline {
+            do {
+                _ = try client.get(Namespace.self, namespace: nil, name: namespace)
+            } catch let e as KubeError where e.isNotFound {
+                return
+            } catch {
+                break
+            }
+            Thread.sleep(forTimeInterval: Self.readyPollInterval)
+        }
+        log("namespace \(namespace) still present after \(format(Self.namespaceRemovalTimeout, 0)) s; going on")
     }
 }
 

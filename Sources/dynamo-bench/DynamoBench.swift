@@ -105,13 +105,14 @@ enum Report {
     static func table(_ r: BenchReport) -> String {
         var out = "dynamo-bench on \(r.machine), \(r.date)\n\n"
         if !r.cluster.isEmpty {
-            out += "| N | start-up s | converge s | lower bound s | ratio | CPU s: operator + server (lower bound: client + server) | CPU ratio | API calls / graph | reconciles / graph | settle s | idle writes | peak RSS MiB | steady RSS MiB (anonymous) | react p50 ms | react p99 ms |\n"
-            out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
+            out += "| N | start-up s | converge s | lower bound s | ratio | write floors s (ratio) | CPU s: operator + server (lower bound: client + server) | CPU ratio | API calls / graph | reconciles / graph | settle s | idle writes | peak RSS MiB | steady RSS MiB (anonymous) | react p50 ms | react p99 ms |\n"
+            out += "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n"
             for c in r.cluster {
                 let calls = c.callsPerGraph.map { $0.sorted { $0.key < $1.key }.map { "\($0.key) \(format($0.value, 1))" }.joined(separator: ", ") } ?? "n/a"
                 func f(_ x: Double?) -> String { x.map { format($0, 1) } ?? "n/a" }
                 let cpu = "\(f(c.operatorCPUSeconds)) + \(f(c.serverCPUSeconds)) (\(f(c.lowerBoundClientCPUSeconds)) + \(f(c.lowerBoundServerCPUSeconds)))"
-                out += "| \(c.n) | \(format(c.startupSeconds)) | \(format(c.convergenceSeconds)) | \(format(c.lowerBoundSeconds)) | \(format(c.ratio)) | \(cpu) | \(c.cpuRatio.map { format($0) } ?? "n/a") | \(calls) | \(c.reconcilesPerGraph.map { format($0, 1) } ?? "n/a") | \(format(c.settleSeconds)) | \(c.idleWrites.map(String.init) ?? "n/a") | \(format(c.peakRSSMiB, 1)) | \(format(c.steadyRSSMiB, 1)) (\(format(c.steadyAnonMiB, 1))) | \(format(c.reactionP50Ms, 1)) | \(format(c.reactionP99Ms, 1)) |\n"
+                let floors = c.writeFloors.map { "\($0.writes): \(format($0.seconds)) (\(format($0.ratioToLowerBound)))" }.joined(separator: "; ")
+                out += "| \(c.n) | \(format(c.startupSeconds)) | \(format(c.convergenceSeconds)) | \(format(c.lowerBoundSeconds)) | \(format(c.ratio)) | \(floors) | \(cpu) | \(c.cpuRatio.map { format($0) } ?? "n/a") | \(calls) | \(c.reconcilesPerGraph.map { format($0, 1) } ?? "n/a") | \(format(c.settleSeconds)) | \(c.idleWrites.map(String.init) ?? "n/a") | \(format(c.peakRSSMiB, 1)) | \(format(c.steadyRSSMiB, 1)) (\(format(c.steadyAnonMiB, 1))) | \(format(c.reactionP50Ms, 1)) | \(format(c.reactionP99Ms, 1)) |\n"
             }
             let runtimes = Set(r.cluster.map(\.operatorSwiftRuntime)).sorted().joined(separator: ", ")
             out += "\nOperator binary: Swift runtime \(runtimes == "static" ? "linked statically (as the container image ships it)" : runtimes == "shared" ? "shared (a plain `swift build`; the image links it statically)" : runtimes).\n\n"

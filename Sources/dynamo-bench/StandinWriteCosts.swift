@@ -43,23 +43,16 @@ enum StandinWriteCosts {
             let created = try expect(server, "POST", ddPath, object, status: 201)
             owners.append(try created.decode(as: DynamoDeployment.self))
         }
-        var children: [(kind: DesiredChildKind, name: String, object: JSONValue)] = []
+        var children: [OperatorWrites.Apply] = []
         var statusPatches: [(name: String, patch: JSONValue)] = []
         var events: [JSONValue] = []
         for dd in owners {
-            for child in try DesiredState.children(of: dd) {
-                children.append((child.summary.kind, child.name, SpecHash.stamped(child.object)))
-            }
-            let progress = ComponentProgress(dd: dd, graph: ComponentGraph(spec: dd.spec), liveDeployments: [:])
-            let status = StatusBuilder.valid(dd: dd, progress: progress, now: Date())
-            statusPatches.append((dd.metadata.name ?? "", try ClientClusterWriter.statusPatch(status, resourceVersion: dd.metadata.resourceVersion)))
-            let event = Event(metadata: ObjectMeta(name: "\(dd.metadata.name ?? "").\(events.count)", namespace: namespace),
-                              eventTime: KubeTime.formatMicro(Date()), reportingController: "nvidia.com/dynamo-operator",
-                              reportingInstance: "bench", action: "Reconcile", reason: "Created",
-                              note: "created Service x, Deployment x", type: "Normal",
-                              regarding: ObjectReference(apiVersion: DynamoDeployment.apiVersion, kind: DynamoDeployment.kind,
-                                                         namespace: namespace, name: dd.metadata.name, uid: dd.metadata.uid))
-            events.append(try JSONValue(encoding: event))
+            // One of each write per graph: the first status patch and the first Event are what
+            // a converging graph's others cost too.
+            let writes = try OperatorWrites(dd: dd, ownerless: false)
+            children += writes.applies
+            statusPatches.append((dd.metadata.name ?? "", writes.statusPatches[0]))
+            events.append(writes.events[0])
         }
 
         var costs: [Cost] = []
