@@ -83,49 +83,67 @@ extension APIServer {
             }
             token = decoded
         }
+        let read: ListRead
+        switch ListRead.parse(request.query, token: token) {
+        case .success(let r): read = r
+        case .failure(let status): return StatusResponses.response(status)
+        }
+        if let minimum = read.minimum, let current = waitForResourceVersion(minimum) {
+            return StatusResponses.response(StatusResponses.tooLargeResourceVersion(requested: minimum, current: current),
+                                            extraHeaders: [("retry-after", "1")])
+        }
         let crossNamespace = t.info.namespaced && t.namespace == nil
         let stripTypeMeta = !t.info.isCustom
         let result: ListOutcome = state.withLock { s in
-            if let token, token.resourceVersion < s.history.compactedRV {
+            let gr = t.info.groupResource
+            let listRV: Int64
+            switch read {
+            case .current, .notOlderThan: listRV = s.rv
+            case .exact(let rv): listRV = rv
+            }
+            if listRV < s.history.compactedRV {
+                guard let token else { return .failure(StatusResponses.statusJSON(StatusResponses.listTooOld)) }
                 // As the real server: 410 Expired, whose metadata carries a token that continues
                 // (inconsistently) from the same key at the current resourceVersion.
                 var status = StatusResponses.statusJSON(StatusResponses.failure(410, StatusReason.expired, StatusResponses.continueTooOld))
                 status["metadata"] = ["continue": .string(ContinueToken(resourceVersion: s.rv, start: token.start).encoded())]
-                return .failure410(status)
+                return .failure(status)
             }
-            let listRV = token?.resourceVersion ?? s.rv
-            let gr = t.info.groupResource
-            var table = s.tables[gr] ?? ResourceTable()
-            let namespaces: [String] = t.info.namespaced ? (t.namespace.map { [$0] } ?? table.namespaces) : [""]
             var items: [JSONValue] = []
             var lastKey: String?
             var remaining = 0
             var more = false
-            for ns in namespaces {
-                for name in table.sortedNames(ns) {
-                    let key = crossNamespace ? "\(ns)/\(name)" : name
-                    if let start = token?.start, key <= start { continue }
-                    guard let stored = table.get(ns, name) else { continue }
-                    if token != nil, stored.createdRV > listRV { continue }
-                    let obj = stored.object
-                    guard labels.matches(object: obj), fields.matches(object: obj) else { continue }
-                    if limit > 0 && items.count >= limit {
-                        more = true
-                        remaining += 1
-                        continue
-                    }
-                    var item = obj
-                    if stripTypeMeta {
-                        item["kind"] = nil
-                        item["apiVersion"] = nil
-                    } else {
-                        item["apiVersion"] = .string(t.apiVersion)
-                    }
-                    items.append(item)
-                    lastKey = key
+            func visit(_ ns: String, _ name: String, _ obj: JSONValue) {
+                let key = crossNamespace ? "\(ns)/\(name)" : name
+                if let start = token?.start, key <= start { return }
+                guard labels.matches(object: obj), fields.matches(object: obj) else { return }
+                if limit > 0 && items.count >= limit {
+                    more = true
+                    remaining += 1
+                    return
                 }
+                var item = obj
+                if stripTypeMeta {
+                    item["kind"] = nil
+                    item["apiVersion"] = nil
+                } else {
+                    item["apiVersion"] = .string(t.apiVersion)
+                }
+                items.append(item)
+                lastKey = key
             }
-            s.tables[gr] = table.count == 0 && s.tables[gr] == nil ? nil : table
+            let namespace: String? = t.info.namespaced ? t.namespace : ""
+            if listRV == s.rv {
+                var table = s.tables[gr] ?? ResourceTable()
+                for ns in namespace.map({ [$0] }) ?? table.namespaces {
+                    for name in table.sortedNames(ns) {
+                        if let stored = table.get(ns, name) { visit(ns, name, stored.object) }
+                    }
+                }
+                s.tables[gr] = table.count == 0 && s.tables[gr] == nil ? nil : table
+            } else {
+                for (ns, name, obj) in s.objects(gr, namespace: namespace, at: listRV) { visit(ns, name, obj) }
+            }
             var meta: [String: JSONValue] = ["resourceVersion": .string(String(listRV))]
             if more, let lastKey {
                 meta["continue"] = .string(ContinueToken(resourceVersion: listRV, start: lastKey).encoded())
@@ -135,13 +153,26 @@ extension APIServer {
         }
         switch result {
         case .success(let v): return json(200, v)
-        case .failure410(let status): return json(410, status)
+        case .failure(let status): return json(410, status)
+        }
+    }
+
+    /// Waits (at most `options.futureResourceVersionWait`) until the server has reached `rv`;
+    /// nil once it has, else the resourceVersion it is still at.
+    private func waitForResourceVersion(_ rv: Int64) -> Int64? {
+        let deadline = Date().addingTimeInterval(options.futureResourceVersionWait)
+        while true {
+            let current = state.withLock { $0.rv }
+            if current >= rv { return nil }
+            if Date() >= deadline { return current }
+            Thread.sleep(forTimeInterval: futureResourceVersionPoll)
         }
     }
 
     enum ListOutcome {
         case success(JSONValue)
-        case failure410(JSONValue)
+        /// A 410 Expired Status.
+        case failure(JSONValue)
     }
 
     // MARK: - Watch

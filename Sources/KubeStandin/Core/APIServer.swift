@@ -26,11 +26,14 @@ public final class APIServer: StandinBackend, Sendable {
         public var garbageCollectionDelay: Double
         /// Undelivered frames a watcher may fall behind by before it is ended.
         public var watchBacklogLimit: Int
+        /// Seconds a list waits for a resourceVersion the server has not reached before it
+        /// answers 504 "Too large resource version" (the real watch cache waits 3 s).
+        public var futureResourceVersionWait: Double
 
         public init(historySize: Int = 10_000, bookmarkInterval: Double = 1, now: @escaping @Sendable () -> Date = { Date() },
                     initialNamespaces: [String] = ["default", "kube-system", "kube-public", "kube-node-lease"],
                     scheduler: any StandinScheduler = DispatchScheduler(), garbageCollectionDelay: Double = 0,
-                    watchBacklogLimit: Int = defaultWatchBacklogLimit) {
+                    watchBacklogLimit: Int = defaultWatchBacklogLimit, futureResourceVersionWait: Double = 3) {
             self.historySize = historySize
             self.bookmarkInterval = bookmarkInterval
             self.now = now
@@ -38,6 +41,7 @@ public final class APIServer: StandinBackend, Sendable {
             self.scheduler = scheduler
             self.garbageCollectionDelay = garbageCollectionDelay
             self.watchBacklogLimit = watchBacklogLimit
+            self.futureResourceVersionWait = futureResourceVersionWait
         }
     }
 

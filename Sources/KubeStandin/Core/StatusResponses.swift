@@ -90,12 +90,17 @@ enum StatusResponses {
     /// 422 Invalid from field errors: `Deployment.apps "x" is invalid: [a: ..., b: ...]`
     /// (one error without brackets), causes in order.
     static func invalid(_ info: ResourceInfo, name: String, errors: [FieldError]) -> APIStatus {
-        let qualifiedKind = info.errorGroup.isEmpty ? info.kind : "\(info.kind).\(info.errorGroup)"
+        invalid(kind: info.kind, group: info.errorGroup, name: name, errors: errors)
+    }
+
+    /// `invalid` for any group and kind (`ListOptions.meta.k8s.io "" is invalid: ...`).
+    static func invalid(kind: String, group: String, name: String, errors: [FieldError]) -> APIStatus {
+        let qualifiedKind = group.isEmpty ? kind : "\(kind).\(group)"
         let parts = errors.map { "\($0.field): \(FieldErrorText.body($0))" }
         let list = parts.count == 1 ? parts[0] : "[" + parts.joined(separator: ", ") + "]"
         let causes = errors.map { APIStatus.Cause(reason: $0.kind.rawValue, message: FieldErrorText.body($0), field: $0.field) }
         return failure(422, StatusReason.invalid, "\(qualifiedKind) \"\(name)\" is invalid: \(list)",
-                       details: .init(name: name, group: info.errorGroup, kind: info.kind, causes: causes))
+                       details: .init(name: name, group: group, kind: kind, causes: causes))
     }
 
     /// Server-side apply conflicts, as transcript 12: `Apply failed with 1 conflict: conflict with "m": .spec.replicas`.
@@ -124,6 +129,17 @@ enum StatusResponses {
     /// The 410 a watch or continue token gets when its resourceVersion left the history.
     static func watchExpired(requested: Int64, oldest: Int64) -> APIStatus {
         failure(410, StatusReason.expired, "too old resource version: \(requested) (\(oldest))")
+    }
+
+    /// A list at exactly a resourceVersion the history no longer reaches back to (etcd's
+    /// "required revision has been compacted", as the store words it).
+    static let listTooOld = failure(410, StatusReason.expired, "The resourceVersion for the provided list is too old.")
+
+    /// A list at (or not older than) a resourceVersion the server has not reached within
+    /// `Options.futureResourceVersionWait`: storage's NewTooLargeResourceVersionError (504, retry in 1 s).
+    static func tooLargeResourceVersion(requested: Int64, current: Int64) -> APIStatus {
+        failure(504, StatusReason.timeout, "Timeout: Too large resource version: \(requested), current: \(current)",
+                details: .init(causes: [.init(reason: "ResourceVersionTooLarge", message: "Too large resource version")], retryAfterSeconds: 1))
     }
 
     static let continueTooOld = "The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list."
