@@ -20,14 +20,12 @@ private let pollInterval: TimeInterval = 0.02
 public final class LoggedProcess: @unchecked Sendable {
     public let name: String
     public let logPath: String
-    public let arguments: [String]
     private let process = Process()
 
     /// Prepares (does not start) `executable` with `arguments`; the log file is created empty.
     public init(name: String, executable: String, arguments: [String], logPath: String) throws {
         self.name = name
         self.logPath = logPath
-        self.arguments = arguments
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         process.executableURL = URL(fileURLWithPath: executable)

@@ -242,7 +242,7 @@ struct ClusterBench {
         for extras in [[ReplayExtra.status], [.status, .events]] {
             let replay = try fastestReplay(client, n: n, standin: standin, extras: extras)
             floors.append(ClusterResult.WriteFloor(
-                writes: (["applies"] + extras.map(\.rawValue)).joined(separator: " + "), writesPerGraph: replay.writesPerGraph,
+                writes: ReplayExtra.writes(extras), writesPerGraph: replay.writesPerGraph,
                 seconds: replay.best.seconds, roundsSeconds: replay.rounds.map(\.seconds), ratioToLowerBound: replay.best.seconds / lower,
                 serverCPUSeconds: replay.best.serverCPUSeconds, clientCPUSeconds: replay.best.clientCPUSeconds))
         }
@@ -389,6 +389,11 @@ struct ClusterBench {
     /// What a replay issues besides the children's applies.
     enum ReplayExtra: String {
         case status, events = "Events"
+
+        /// "applies + status + Events": what a replay with `extras` writes.
+        static func writes(_ extras: [ReplayExtra]) -> String {
+            (["applies"] + extras.map(\.rawValue)).joined(separator: " + ")
+        }
     }
 
     /// `lowerBoundRounds` replay rounds; the fastest counts (a shared machine only ever adds).
@@ -396,7 +401,7 @@ struct ClusterBench {
         throws -> (best: LowerBoundRound, rounds: [LowerBoundRound], writesPerGraph: Int) {
         var rounds: [LowerBoundRound] = []
         var writesPerGraph = 0
-        let what = extras.isEmpty ? "lower bound" : "write floor (applies + \(extras.map(\.rawValue).joined(separator: " + ")))"
+        let what = extras.isEmpty ? "lower bound" : "write floor (\(ReplayExtra.writes(extras)))"
         for _ in 0..<Self.lowerBoundRounds {
             let (round, perGraph) = try replay(client, n: n, standin: standin, extras: extras)
             rounds.append(round)
