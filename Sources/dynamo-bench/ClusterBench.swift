@@ -233,6 +233,9 @@ struct ClusterBench {
             Thread.sleep(forTimeInterval: idleWindow)
         }
         let steady = op.memory()
+        if let path = op.saveMemoryMap(in: scratch) {
+            log("N=\(n): the operator's memory map (smaps) at the steady reading is in \(path)")
+        }
         let swiftRuntime = op.mapsLibrary("libswiftCore") ? "shared" : "static"
 
         let latencies = try reaction(client, namespace: namespace, n: n, trials: options.trials)

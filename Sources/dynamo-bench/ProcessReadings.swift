@@ -25,6 +25,15 @@ extension LoggedProcess {
         return (rss, peak, field("RssAnon") ?? rss)
     }
 
+    /// Copies the process's `/proc/PID/smaps` (every mapping with its resident, anonymous and
+    /// swapped sizes) to `directory/NAME.smaps` and returns that path; nil if it cannot be read.
+    /// A run whose RSS stands out can then be told apart mapping by mapping afterwards.
+    func saveMemoryMap(in directory: String) -> String? {
+        guard let text = ProcFile.read("/proc/\(pid)/smaps") else { return nil }
+        let path = "\(directory)/\(name).smaps"
+        return (try? text.write(toFile: path, atomically: true, encoding: .utf8)) == nil ? nil : path
+    }
+
     /// Whether the process maps a shared library whose file name starts with `name` (Linux).
     func mapsLibrary(_ name: String) -> Bool {
         guard let maps = ProcFile.read("/proc/\(pid)/maps") else { return false }
