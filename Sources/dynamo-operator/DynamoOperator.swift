@@ -9,4 +9,12 @@ struct DynamoOperator: AsyncParsableCommand {
         abstract: "Kubernetes operator for DynamoDeployment (nvidia.com/v1alpha1) and its offline tools.",
         subcommands: [RunCommand.self, DeployCommand.self, ValidateCommand.self, RenderCommand.self, ConvertCommand.self, CRDCommand.self]
     )
+
+    /// Caps malloc's arenas while the main thread is still the only one, then parses and runs
+    /// the command. `run()` executes on a cooperative-pool thread: capping there left that
+    /// thread's first malloc to open a second arena before the cap applied (see MallocArenas).
+    static func main() async {
+        MallocArenas.limit()
+        await main(nil)
+    }
 }

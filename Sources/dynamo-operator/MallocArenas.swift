@@ -13,8 +13,12 @@ import Glibc
 /// still serve most small allocations without taking the arena's lock). Java and Ruby images
 /// cap arenas for the same reason.
 ///
-/// Guarantees: a `MALLOC_ARENA_MAX` set in the environment wins (glibc read it at start-up and
-/// it is not overridden); on other C libraries, or if `mallopt` is missing, nothing happens.
+/// Guarantees: called first thing in `DynamoOperator.main`, while the main thread is the only
+/// one, the process keeps exactly one arena. (glibc lets any thread that mallocs before the cap
+/// open an arena of its own, and keeps it: when the cap was set in `run()`, already on a
+/// cooperative-pool thread, every operator had two, and threads were dealt between them.) A
+/// `MALLOC_ARENA_MAX` set in the environment wins (glibc read it at start-up and it is not
+/// overridden); on other C libraries, or if `mallopt` is missing, nothing happens.
 enum MallocArenas {
     /// Arenas kept: one; the operator's threads mostly wait on the network, not on malloc.
     static let maximum: Int32 = 1

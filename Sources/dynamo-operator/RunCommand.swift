@@ -73,7 +73,6 @@ struct RunCommand: AsyncParsableCommand {
     func logOptions() throws -> LogOptions { try LogOptions(level: logLevel, format: logFormat) }
 
     func run() async throws {
-        MallocArenas.limit()
         try logOptions().bootstrap()
         let logger = Logger(label: "dynamo.operator")
         let metrics = ControllerMetrics()
