@@ -8,10 +8,11 @@ import Glibc
 /// Why: glibc gives each thread that contends on malloc its own arena, up to 8 per core. The
 /// operator's threads (watch streams, reconcile workers, libcurl transfers) allocate and free
 /// cached objects on different threads, so freed memory piled up in arenas other threads never
-/// reuse: at 1000 graphs, 2 arenas held the same caches in 14 MiB less than the default, and one
-/// arena in 1–5 MiB less than two, with the same CPU (dynamo-bench; glibc's per-thread caches
-/// still serve most small allocations without taking the arena's lock). Java and Ruby images
-/// cap arenas for the same reason.
+/// reuse: at 1000 graphs, capping held the same caches in about 15–20 MiB less than the default,
+/// with the same CPU (dynamo-bench; glibc's per-thread caches still serve most small
+/// allocations without taking the arena's lock). Those first measurements set the cap too late
+/// (below), so each run had one arena more than asked for; a cap of one that really holds peaks
+/// about 0.5 MiB lower again (59.4–59.9 MiB). Java and Ruby images cap arenas for the same reason.
 ///
 /// Guarantees: called first thing in `DynamoOperator.main`, while the main thread is the only
 /// one, the process keeps exactly one arena. (glibc lets any thread that mallocs before the cap
